@@ -1,0 +1,286 @@
+"""Label every block as content or boilerplate, and say which rule or feature decided.
+
+Three passes, in this order:
+1. rules: the packs' drop / drop-inline / cut-after / label / keep rules, and for HTML the
+   structural containers (nav, footer, aside, comment and share widgets ...);
+2. features: length, share of function words, terminal punctuation, link density, bullets;
+3. context: the densest run of prose is the article (a maximum-sum run over per-block scores);
+   short lines inside it become subheadings or are dropped as menus, blocks after it are dropped
+   (or become related links after a marker), and the blocks just above it are the header zone,
+   where `segment` finds the headline, captions, byline and date.
+
+Every threshold comes from the packs' `classifier:` settings (defaults below, in rules/generic.yaml).
+"""
+
+from __future__ import annotations
+
+from .model import (BODY, BOILERPLATE, BYLINE, CAPTION, CREDIT, DATE, HEADLINE, LIST_ITEM, QUOTE, RELATED,
+                    SUBHEADING, Block)
+from .rulepack import RuleSet
+
+DEFAULTS = {
+    "prose_min_chars": 80,  # a line at least this long that ends like a sentence is prose
+    "prose_min_function_words": 0.12,  # ... and has at least this share of function words (if the pack has them)
+    "short_max_chars": 45,  # shorter lines are "short": menu items, labels, buttons
+    "title_max_chars": 220,  # a longer line is never a headline, subheading or related title
+    "subheading_max_chars": 150,
+    "menu_run_min": 4,  # this many short title-like lines in a row are a menu
+    "max_link_density": 0.5,  # HTML: a block with more of its text in links is navigation
+    "prose_cap": 600,  # no single block counts for more than this when finding the article
+    "short_penalty": 40,  # what a short non-prose block costs the run that contains it
+    "medium_penalty": 15,
+    "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
+}
+
+# Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
+HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
+                  "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
+BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
+TERMINAL = ".!?…"
+CLOSERS = "\"'”“»«’)"
+
+
+class Settings:
+    def __init__(self, rules: RuleSet):
+        for name, default in DEFAULTS.items():
+            setattr(self, name, rules.setting(name, default))
+
+
+def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False) -> tuple[int, int]:
+    """Label the blocks in place. Returns the article's (start, end) block indexes, or (-1, -1)."""
+    settings = Settings(rules)
+    apply_rules(blocks, rules, html)
+    words = rules.function_words
+    for b in blocks:
+        if b.label != BOILERPLATE:
+            measure(b, words, settings)
+    cut_after_markers(blocks, settings)
+    start, end = densest_run(blocks, settings)
+    if start < 0:
+        for b in blocks:
+            if b.label is None or b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
+                _drop(b, "feature:no-article")
+        return -1, -1
+    label_region(blocks, start, end, settings)
+    label_outside(blocks, start, end, settings)
+    return start, end
+
+
+# ------------------------------------------------------------------ pass 1: rules
+
+
+def apply_rules(blocks: list[Block], rules: RuleSet, html: bool) -> None:
+    for b in blocks:
+        container = b.hints.get("container") if html else None
+        if container in HTML_FURNITURE and not b.hints.get("in_article"):
+            _drop(b, f"html:{container}")
+            continue
+        hit = rules.match(b.text)
+        if hit:
+            rule, value = hit
+            b.scores["rule_match"] = rule.id
+            if rule.action == "keep":
+                b.scores["protected"] = rule.id
+            elif rule.action == "drop":
+                _drop(b, rule.id)
+                continue
+            elif rule.action == "cut-after":
+                _drop(b, rule.id)
+                b.scores["cut_after"] = rule.then
+                continue
+            elif rule.action == "label":
+                b.label, b.rule, b.value = rule.label, rule.id, value
+        if container == "related" and b.label is None:
+            b.label, b.rule = RELATED, "html:related"
+        rest, cut = rules.cut_inline(b.text)
+        if cut:
+            b.original = b.original or b.text
+            b.inline_removed.extend(cut)
+            b.text = rest
+            if not rest or not any(ch.isalnum() for ch in rest):
+                _drop(b, cut[0][1])
+
+
+def _drop(b: Block, why: str) -> None:
+    b.label, b.rule = BOILERPLATE, why
+
+
+# ------------------------------------------------------------------ pass 2: features
+
+
+def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
+    text = b.text
+    n = len(text)
+    words = text.split()
+    last = text[-1]
+    if last in CLOSERS and n > 1:
+        last = text[-2]
+    terminal = last in TERMINAL
+    fw = None
+    if function_words and n >= 20:
+        fw = sum(1 for w in words if w.strip(".,;:!?\"'()[]«»„“”‚‘’").casefold() in function_words) / len(words)
+    bullet = text.startswith(BULLETS) and n > 2
+    if n >= s.prose_min_chars and (terminal or n >= 2 * s.prose_min_chars) and (
+            fw is None or fw >= s.prose_min_function_words or not function_words):
+        kind = "prose"
+    elif n < s.short_max_chars:
+        kind = "short"
+    else:
+        kind = "medium"
+    if b.link_density > s.max_link_density:
+        kind = "linky"
+    b.scores.update(chars=n, words=len(words), terminal=terminal, function_words=None if fw is None else round(fw, 2),
+                    kind=kind, bullet=bullet)
+
+
+def is_title_like(b: Block, s: Settings, min_words: int = 2) -> bool:
+    sc = b.scores
+    return (not sc.get("terminal") or b.text.endswith(("?", "!"))) and min_words <= sc.get("words", 0) and \
+        sc.get("chars", 0) <= s.title_max_chars and sc.get("kind") != "linky"
+
+
+# ------------------------------------------------------------------ pass 3: context
+
+
+def cut_after_markers(blocks: list[Block], s: Settings) -> None:
+    """After a marker line: title lines become related links (or are dropped) until prose resumes."""
+    i = 0
+    while i < len(blocks):
+        marker = blocks[i]
+        then = marker.scores.get("cut_after")
+        i += 1
+        if not then:
+            continue
+        while i < len(blocks):
+            b = blocks[i]
+            if b.label == BOILERPLATE:
+                if b.scores.get("cut_after"):
+                    break
+                i += 1
+                continue
+            if then == "related" and b.scores.get("kind") == "prose" and b.link_density <= s.max_link_density:
+                break
+            if b.scores.get("protected"):
+                i += 1
+                continue
+            if then == "related" and is_title_like(b, s, min_words=3) and b.label in (None, RELATED):
+                b.label, b.rule = RELATED, marker.rule
+            else:
+                _drop(b, marker.rule)
+            i += 1
+
+
+def block_score(b: Block, s: Settings) -> float | None:
+    """What a block adds to the run of article text that contains it; None leaves it out."""
+    if b.label in (BOILERPLATE, RELATED):
+        return None
+    if b.label in (BYLINE, DATE, CREDIT, CAPTION, HEADLINE):
+        return 0.0
+    kind = b.scores.get("kind")
+    if kind == "prose":
+        return float(min(b.scores["chars"], s.prose_cap))
+    if kind == "linky":
+        return -float(s.short_penalty)
+    if b.scores.get("bullet") or b.kind == "li":
+        return b.scores["chars"] / 4 if b.scores["terminal"] or b.scores["chars"] > s.short_max_chars else -5.0
+    if kind == "medium":
+        return b.scores["chars"] / 3 if b.scores["terminal"] else -float(s.medium_penalty)
+    return -float(s.short_penalty)
+
+
+def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
+    """The (start, end) of the maximum-sum run of block scores: the article's anchor."""
+    best, best_start, best_end = 0.0, -1, -1
+    total, start = 0.0, -1
+    for i, b in enumerate(blocks):
+        score = block_score(b, s)
+        if score is None:
+            continue
+        if start < 0 or total <= 0:
+            if score <= 0:
+                total, start = 0.0, -1
+                continue
+            total, start = 0.0, i
+        total += score
+        if total > best:
+            best, best_start, best_end = total, start, i
+    return best_start, best_end
+
+
+def label_region(blocks: list[Block], start: int, end: int, s: Settings) -> None:
+    region = [b for b in blocks[start:end + 1] if b.label not in (BOILERPLATE, RELATED)]
+    menu = _menu_runs(region, s)
+    for k, b in enumerate(region):
+        if b.label is not None:
+            continue
+        if id(b) in menu and not b.scores.get("protected"):
+            _drop(b, "feature:menu-run")
+            continue
+        if b.scores.get("kind") == "linky" and not b.scores.get("protected"):
+            _drop(b, "feature:link-density")
+            continue
+        b.label = _content_type(b, region[k + 1:k + 3], s)
+        b.rule = b.rule or f"feature:{b.label}"
+        if b.label is None:
+            _drop(b, "feature:stray-short-line")
+
+
+def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
+    if b.kind == "li" or b.scores.get("bullet"):
+        return LIST_ITEM
+    if b.kind == "blockquote":
+        return QUOTE
+    if b.kind in ("h2", "h3", "h4", "h5", "h6"):
+        return SUBHEADING
+    if b.kind == "figcaption":
+        return CAPTION
+    if b.kind == "credit":
+        return CREDIT
+    if b.scores.get("kind") == "prose" or b.scores.get("terminal") or b.scores.get("protected"):
+        return BODY
+    nxt = next((f for f in following if f.label not in (BOILERPLATE, CREDIT, CAPTION)), None)
+    if b.scores["chars"] <= s.subheading_max_chars and nxt is not None and (
+            nxt.scores.get("kind") in ("prose", "medium") or nxt.scores.get("bullet") or nxt.kind == "li"):
+        return SUBHEADING
+    if b.scores.get("kind") == "medium":
+        return BODY
+    return None
+
+
+def _menu_runs(region: list[Block], s: Settings) -> set[int]:
+    """Blocks that belong to a run of menu_run_min or more short title-like lines."""
+    out: set[int] = set()
+    run: list[Block] = []
+    for b in region + [None]:
+        if b is not None and b.label is None and b.scores.get("kind") in ("short", "linky") and \
+                not b.scores.get("terminal") and not b.scores.get("bullet") and b.kind != "li":
+            run.append(b)
+            continue
+        if len(run) >= s.menu_run_min:
+            out.update(id(x) for x in run)
+        run = []
+    return out
+
+
+def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> None:
+    """Blocks after the article are dropped; the header zone above it is left to `segment`."""
+    header_from = start
+    seen = 0
+    while header_from > 0 and seen < s.header_window:
+        header_from -= 1
+        b = blocks[header_from]
+        if b.label == BOILERPLATE:
+            continue
+        seen += 1
+    for i, b in enumerate(blocks):
+        if start <= i <= end or b.label in (BOILERPLATE, RELATED):
+            continue
+        if i < start and i >= header_from:
+            b.scores["zone"] = "header"
+            if b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
+                b.label = None
+            continue
+        if b.scores.get("protected"):
+            b.label, b.rule = BODY, b.scores["protected"]
+            continue
+        _drop(b, "feature:before-article" if i < start else "feature:after-article")

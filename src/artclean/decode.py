@@ -1,0 +1,175 @@
+"""Bytes to clean Unicode text: encodings, BOMs, line endings, invisible characters.
+
+The chain (see FIELD-NOTES A6): byte-order mark; UTF-16/32 recognised by their NUL pattern;
+binary refusal; gzip payloads decompressed; strict UTF-8; mostly-UTF-8 decoded line by line with
+a cp1252 fallback for the bad lines (whole-document guessers garble such text); an HTML
+meta charset; cp1252 as the last resort. Then normalisation: LF line endings, NFC, no control
+characters, no zero-width characters, ordinary spaces for the exotic ones.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+
+from .errors import InputError
+
+DEFAULT_MAX_BYTES = 20_000_000
+
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"\x7fELF", "executable"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"OggS", "Ogg media file"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x00\x18ftyp", "MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "MP4 video"),
+]
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+# Controls except TAB and LF; DEL and the C1 range are mojibake or garbage in article text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+    decode_errors: int = 0
+
+
+def decode(data: bytes | str, *, name: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """Turn raw input into normalised text, or raise InputError naming `name`."""
+    if isinstance(data, str):
+        return Decoded(normalize(data), "str")
+    if max_bytes and len(data) > max_bytes:
+        raise InputError(f"input too large ({_mb(len(data))} > {_mb(max_bytes)})", path=name,
+                         hint="raise the limit with --max-bytes")
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, name, max_bytes)
+    text, encoding, warnings, errors = _to_str(data, name)
+    return Decoded(normalize(text), encoding, warnings, errors)
+
+
+def normalize(text: str) -> str:
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text)
+    text = _ODD_SPACE.sub(" ", text)
+    text = _CONTROL.sub("", text.replace("\t", " "))
+    return unicodedata.normalize("NFC", text)
+
+
+def _to_str(data: bytes, name: str) -> tuple[str, str, list[str], int]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace"), encoding, [], 0
+    utf16 = _sniff_utf16_32(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16, [], 0
+    _refuse_binary(data, name)
+    try:
+        return data.decode("utf-8"), "utf-8", [], 0
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if _has_utf8_multibyte(data):
+        # Mostly UTF-8 with a few bad bytes: decode line by line so one bad byte garbles one line at most.
+        out, bad = [], 0
+        for line in data.split(b"\n"):
+            try:
+                out.append(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad += 1
+                out.append(line.decode(declared or "cp1252", errors="replace"))
+        return "\n".join(out), "utf-8", [f"{bad} line(s) not valid UTF-8, decoded as {declared or 'cp1252'}"], bad
+    if declared:
+        return data.decode(declared, errors="replace"), declared, [], 0
+    return data.decode("cp1252", errors="replace"), "cp1252", [], 0
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    return re.search(rb"[\xc2-\xf4][\x80-\xbf]", data[:1_000_000]) is not None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return None if name in ("utf-8", "utf8") else name
+
+
+def _sniff_utf16_32(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    if len(sample) % 2:
+        sample = sample[:-1]
+    evens, odds = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if sample[:4].count(0) == 3 and len(sample) >= 8:
+        if sample[1:4] == b"\0\0\0":
+            return "utf-32-le"
+        if sample[:3] == b"\0\0\0":
+            return "utf-32-be"
+    if odds.count(0) > 0.4 * half and evens.count(0) < 0.05 * half:
+        return "utf-16-le"
+    if evens.count(0) > 0.4 * half and odds.count(0) < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(data: bytes, name: str) -> None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary input ({kind})", path=name, hint="artclean reads text or HTML")
+    sample = data[:8192]
+    if b"\0" in sample and sample.count(0) > max(8, len(sample) // 100):
+        raise InputError("binary input (NUL bytes)", path=name, hint="artclean reads text or HTML")
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if sample and controls > len(sample) // 10:
+        raise InputError("binary input (control bytes)", path=name, hint="artclean reads text or HTML")
+
+
+def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, max_bytes + 1 if max_bytes else 0)
+    except (zlib.error, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"broken gzip data ({exc})", path=name) from None
+    if max_bytes and len(out) > max_bytes:
+        raise InputError(f"input too large once decompressed (> {_mb(max_bytes)})", path=name,
+                         hint="raise the limit with --max-bytes")
+    return out
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"

@@ -1,0 +1,760 @@
+"""Rule packs: load and validate YAML packs, compile their rules, match lines against them.
+
+A pack is validated whole before anything uses it; every problem is reported as
+`FILE:LINE: rule ID: what is wrong`. Regexes use the `regex` module, are compiled once at load
+time and run with a timeout, so a runaway user pattern cannot hang a batch.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .errors import RulePackError
+
+ACTIONS = ("drop", "drop-inline", "cut-after", "label", "keep")
+LABELS = ("headline", "caption", "credit", "byline", "date", "subheading", "related")
+PACK_KEYS = {"pack", "description", "applies_to", "function_words", "months", "classifier", "disable",
+             "rules", "version"}
+APPLIES_KEYS = {"language", "sites", "detect", "all"}
+RULE_KEYS = {"id", "description", "action", "match", "case", "max_chars", "label", "then", "examples"}
+MATCH_KEYS = {"exact", "startswith", "contains", "regex"}
+EXAMPLE_KEYS = {"drop", "keep", "label", "inline"}
+MAX_PATTERN_CHARS = 2000
+REGEX_TIMEOUT = 0.05  # seconds per call
+_ID = regex.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_WS = regex.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """The form every rule sees: whitespace runs collapsed, stripped."""
+    return _WS.sub(" ", text).strip()
+
+
+def builtin_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    if installed.is_dir():
+        return installed
+    return here.parents[1] / "rules"  # a source checkout: src/artclean -> repo root
+
+
+class RuleTimeout(Exception):
+    def __init__(self, rule: "Rule"):
+        super().__init__(rule.id)
+        self.rule = rule
+
+
+@dataclass
+class Rule:
+    id: str
+    action: str
+    pack: str
+    path: str
+    line: int
+    exact: tuple[str, ...] = ()
+    startswith: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    pattern: Any = None  # compiled regex or None
+    case_sensitive: bool = False
+    max_chars: int | None = None
+    label: str | None = None
+    then: str | None = None
+    description: str = ""
+    examples: dict = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def _fold(self, text: str) -> str:
+        return text if self.case_sensitive else text.casefold()
+
+    def match(self, text: str, folded: str | None = None) -> tuple[bool, str | None]:
+        """(matched, value) for a normalised line. Raises RuleTimeout."""
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False, None
+        f = text if self.case_sensitive else (folded if folded is not None else text.casefold())
+        if self.exact and f in self.exact:
+            return True, None
+        if self.startswith and f.startswith(self.startswith):
+            return True, None
+        if self.contains and any(c in f for c in self.contains):
+            return True, None
+        if self.pattern is not None:
+            m = self.search(text)
+            if m:
+                value = m.groupdict().get("value")
+                return True, norm(value) if value else None
+        return False, None
+
+    def search(self, text: str):
+        try:
+            return self.pattern.search(text, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise RuleTimeout(self) from None
+
+    def inline_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans a drop-inline rule cuts out of `text`."""
+        spans = []
+        folded = self._fold(text)
+        for lit in self.contains:
+            start = folded.find(lit)
+            while start >= 0 and lit:
+                spans.append((start, start + len(lit)))
+                start = folded.find(lit, start + len(lit))
+        if self.pattern is not None:
+            try:
+                spans.extend(m.span() for m in self.pattern.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start())
+            except TimeoutError:
+                raise RuleTimeout(self) from None
+        return spans
+
+    def cut_inline(self, text: str) -> tuple[str, list[str]]:
+        spans = sorted(self.inline_spans(text))
+        if not spans:
+            return text, []
+        out, removed, pos = [], [], 0
+        for start, end in spans:
+            if start < pos:
+                continue
+            out.append(text[pos:start])
+            removed.append(text[start:end])
+            pos = end
+        out.append(text[pos:])
+        return norm(" ".join(p.strip() for p in out if p.strip()) if len(out) > 1 else out[0]), removed
+
+
+@dataclass
+class Pack:
+    id: str
+    path: str
+    origin: str  # "builtin", "--rules", "ARTCLEAN_RULES", a config file path
+    description: str = ""
+    language: str | None = None
+    sites: tuple[str, ...] = ()
+    detect: tuple[str, ...] = ()
+    applies_all: bool = False
+    function_words: frozenset[str] = frozenset()
+    months: dict[str, int] = field(default_factory=dict)
+    classifier: dict[str, Any] = field(default_factory=dict)
+    disable: tuple[str, ...] = ()
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.applies_all:
+            return "generic"
+        return "site" if self.sites or self.detect else "language"
+
+
+# ---------------------------------------------------------------- loading
+
+
+class _Lines:
+    """Source lines of mapping nodes and keys, kept beside the plain objects built from YAML."""
+
+    def __init__(self):
+        self.of: dict[int, int] = {}
+        self.key: dict[tuple[int, str], int] = {}
+
+    def get(self, obj: Any, key: str | None = None, default: int = 0) -> int:
+        if key is not None and (id(obj), key) in self.key:
+            return self.key[(id(obj), key)]
+        return self.of.get(id(obj), default)
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+}
+
+
+def _plain(root: yaml.Node, path: str, lines: _Lines) -> Any:
+    """Build plain objects from composed YAML nodes, refusing aliases, tags and duplicate keys."""
+    constructor = yaml.constructor.SafeConstructor()
+    seen: set[int] = set()
+
+    def build(node: yaml.Node) -> Any:
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            raise RulePackError("YAML anchors and aliases are not allowed in rule packs", path=path, line=line)
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag not in _SCALAR_TAGS:
+                raise RulePackError(f"unsupported YAML tag {node.tag!r}", path=path, line=line)
+            return constructor.construct_object(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise RulePackError(f"unsupported YAML tag {node.tag!r}", path=path, line=line)
+            out = [build(child) for child in node.value]
+            lines.of[id(out)] = line
+            return out
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                raise RulePackError(f"unsupported YAML tag {node.tag!r}", path=path, line=line)
+            out: dict = {}
+            lines.of[id(out)] = line
+            for knode, vnode in node.value:
+                key = build(knode)
+                if not isinstance(key, str):
+                    raise RulePackError(f"key {key!r} must be a string", path=path, line=knode.start_mark.line + 1,
+                                        hint="quote it, e.g. \"no\" for Norwegian")
+                if key in out:
+                    raise RulePackError(f"duplicate key {key!r}", path=path, line=knode.start_mark.line + 1)
+                lines.key[(id(out), key)] = knode.start_mark.line + 1
+                out[key] = build(vnode)
+            return out
+        raise RulePackError("unsupported YAML node", path=path, line=line)
+
+    return build(root)
+
+
+def load_pack(source: str | Path, *, origin: str = "builtin", text: str | None = None) -> Pack:
+    """Load and validate one pack file. Raises RulePackError with FILE:LINE."""
+    path = str(source)
+    if text is None:
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise RulePackError(f"cannot read rule pack ({exc.strerror or exc})", path=path) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RulePackError("rule pack is not UTF-8 text", path=path) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise RulePackError(f"YAML syntax error: {exc.problem or exc.context}", path=path,
+                            line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"YAML error: {exc}", path=path) from None
+    if root is None:
+        raise RulePackError("empty rule pack", path=path)
+    lines = _Lines()
+    data = _plain(root, path, lines)
+    return _validate_pack(data, path, origin, lines)
+
+
+def _unknown(keys: set[str], allowed: set[str], what: str, path: str, line: int, rule: str | None = None):
+    for key in sorted(keys - allowed):
+        close = difflib.get_close_matches(key, sorted(allowed), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(sorted(allowed))}"
+        raise RulePackError(f"unknown {what} key {key!r}", path=path, line=line, rule=rule, hint=hint)
+
+
+def _strings(value: Any, what: str, path: str, line: int, rule: str | None = None) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulePackError(f"{what} must be a string or a list of strings", path=path, line=line, rule=rule,
+                            hint="quote values YAML would read as numbers or booleans")
+    return value
+
+
+def _validate_pack(data: Any, path: str, origin: str, lines: _Lines) -> Pack:
+    if not isinstance(data, dict):
+        raise RulePackError("a rule pack must be a mapping with 'pack' and 'rules'", path=path, line=1)
+    _unknown(set(data), PACK_KEYS, "pack", path, lines.get(data))
+    pack_id = data.get("pack")
+    if not isinstance(pack_id, str) or not _ID.match(pack_id):
+        raise RulePackError("'pack' must be a lower-case id such as 'de' or 'euronews'", path=path,
+                            line=lines.get(data, "pack", 1))
+    applies = data.get("applies_to", {})
+    if not isinstance(applies, dict):
+        raise RulePackError("'applies_to' must be a mapping", path=path, line=lines.get(data, "applies_to"))
+    _unknown(set(applies), APPLIES_KEYS, "applies_to", path, lines.get(applies))
+    language = applies.get("language")
+    if language is not None and not (isinstance(language, str) and regex.fullmatch(r"[a-z]{2,3}", language)):
+        raise RulePackError("'language' must be a quoted language code such as \"de\"", path=path,
+                            line=lines.get(applies, "language"), hint="YAML reads no/off/on as booleans")
+    pack = Pack(
+        id=pack_id, path=path, origin=origin,
+        description=str(data.get("description") or ""),
+        language=language,
+        sites=tuple(s.lower() for s in _strings(applies.get("sites", []), "sites", path, lines.get(applies))),
+        detect=tuple(_strings(applies.get("detect", []), "detect", path, lines.get(applies))),
+        applies_all=bool(applies.get("all", False)),
+        function_words=frozenset(w.casefold() for w in _strings(data.get("function_words", []), "function_words",
+                                                                 path, lines.get(data, "function_words"))),
+        disable=tuple(_strings(data.get("disable", []), "disable", path, lines.get(data, "disable"))),
+    )
+    months = data.get("months", {})
+    if not isinstance(months, dict) or not all(isinstance(v, int) and 1 <= v <= 12 for v in months.values()):
+        raise RulePackError("'months' must map month names to 1..12", path=path, line=lines.get(data, "months"))
+    pack.months = {str(k).casefold(): v for k, v in months.items()}
+    classifier = data.get("classifier", {})
+    if not isinstance(classifier, dict) or not all(isinstance(v, (int, float)) for v in classifier.values()):
+        raise RulePackError("'classifier' must map setting names to numbers", path=path,
+                            line=lines.get(data, "classifier"))
+    pack.classifier = classifier
+    rules = data.get("rules", [])
+    if not isinstance(rules, list):
+        raise RulePackError("'rules' must be a list", path=path, line=lines.get(data, "rules"))
+    seen: dict[str, int] = {}
+    for item in rules:
+        rule = _validate_rule(item, pack, lines)
+        if rule.id in seen:
+            raise RulePackError(f"duplicate rule id (first at line {seen[rule.id]})", path=path, line=rule.line,
+                                rule=rule.id)
+        seen[rule.id] = rule.line
+        pack.rules.append(rule)
+    return pack
+
+
+def _validate_rule(item: Any, pack: Pack, lines: _Lines) -> Rule:
+    path = pack.path
+    line = lines.get(item)
+    if not isinstance(item, dict):
+        raise RulePackError("each rule must be a mapping with id, action, match, examples", path=path, line=line)
+    rid = item.get("id")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RulePackError("rule needs an 'id' of lower-case letters, digits, '.', '-', '_'", path=path, line=line)
+    _unknown(set(item), RULE_KEYS, "rule", path, line, rid)
+    action = item.get("action")
+    if action not in ACTIONS:
+        raise RulePackError(f"action must be one of {', '.join(ACTIONS)} (got {action!r})", path=path,
+                            line=lines.get(item, "action", line), rule=rid)
+    case = item.get("case", "insensitive")
+    if case not in ("insensitive", "sensitive"):
+        raise RulePackError("case must be 'insensitive' or 'sensitive'", path=path, line=lines.get(item, "case", line),
+                            rule=rid)
+    sensitive = case == "sensitive"
+    match = item.get("match")
+    mline = lines.get(item, "match", line)
+    if not isinstance(match, dict) or not match:
+        raise RulePackError("'match' must be a mapping with exact, startswith, contains or regex", path=path,
+                            line=mline, rule=rid)
+    _unknown(set(match), MATCH_KEYS, "match", path, lines.get(match, default=mline), rid)
+
+    def lits(key: str) -> tuple[str, ...]:
+        values = _strings(match.get(key, []), key, path, lines.get(match, key, mline), rid)
+        out = tuple(norm(v) if sensitive else norm(v).casefold() for v in values)
+        if any(not v for v in out):
+            raise RulePackError(f"empty string in '{key}' would match every line", path=path,
+                                line=lines.get(match, key, mline), rule=rid)
+        return out
+
+    rule = Rule(id=rid, action=action, pack=pack.id, path=path, line=line, exact=lits("exact"),
+                startswith=lits("startswith"), contains=lits("contains"), case_sensitive=sensitive,
+                description=str(item.get("description") or ""))
+    if "regex" in match:
+        rule.pattern = _compile(match["regex"], path, lines.get(match, "regex", mline), rid, sensitive)
+    max_chars = item.get("max_chars")
+    if max_chars is not None and (not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1):
+        raise RulePackError("max_chars must be a positive whole number", path=path,
+                            line=lines.get(item, "max_chars", line), rule=rid)
+    rule.max_chars = max_chars
+    if action == "label":
+        if item.get("label") not in LABELS:
+            raise RulePackError(f"a label rule needs 'label' (one of {', '.join(LABELS)})", path=path,
+                                line=lines.get(item, "label", line), rule=rid)
+        rule.label = item["label"]
+    elif "label" in item:
+        raise RulePackError("'label' only goes with action: label", path=path, line=lines.get(item, "label"), rule=rid)
+    if action == "cut-after":
+        then = item.get("then", "related")
+        if then not in ("related", "drop"):
+            raise RulePackError("then must be 'related' or 'drop'", path=path, line=lines.get(item, "then", line),
+                                rule=rid)
+        rule.then = then
+    elif "then" in item:
+        raise RulePackError("'then' only goes with action: cut-after", path=path, line=lines.get(item, "then"),
+                            rule=rid)
+    if action == "drop-inline" and (rule.exact or rule.startswith):
+        raise RulePackError("drop-inline cuts spans: use 'contains' or 'regex'", path=path, line=mline, rule=rid)
+    rule.examples = _validate_examples(item.get("examples"), rule, lines)
+    return rule
+
+
+def _compile(pattern: Any, path: str, line: int, rid: str, sensitive: bool):
+    if not isinstance(pattern, str) or not pattern:
+        raise RulePackError("regex must be a non-empty string", path=path, line=line, rule=rid)
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise RulePackError(f"regex longer than {MAX_PATTERN_CHARS} characters", path=path, line=line, rule=rid)
+    problem = regex_risk(pattern)
+    if problem:
+        raise RulePackError(f"regex can backtrack catastrophically ({problem})", path=path, line=line, rule=rid,
+                            hint="avoid a quantified group that itself contains a quantifier")
+    try:
+        compiled = regex.compile(pattern, 0 if sensitive else regex.IGNORECASE)
+    except (regex.error, OverflowError, RecursionError) as exc:
+        raise RulePackError(f"bad regex: {exc}", path=path, line=line, rule=rid) from None
+    if compiled.search("", timeout=REGEX_TIMEOUT) is not None and not pattern.startswith("^$"):
+        raise RulePackError("regex matches the empty line, so it would match everything", path=path, line=line,
+                            rule=rid)
+    return compiled
+
+
+_BIG_REPEAT = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
+_ATOM = regex.compile(r"(\\.|\[(?:\\.|[^\]\\])*\]|\((?:\?[:=!>]|\?<?[=!]|\?P<\w+>)?|\)|\||[^\\\[\]()|])"
+                      r"([?*+]|\{\d*(?:,\d*)?\})?[?+]?")
+
+
+def regex_risk(pattern: str) -> str | None:
+    """A reason the pattern may backtrack catastrophically or compile slowly, or None.
+
+    Flags a repeated group whose body can match the same text in more than one way: a body that
+    is one repeated atom plus optional ones, as in `(a+)+` or `(\\w+\\s?)+`, or alternatives where one
+    is the start of another, as in `(a|aa)+`. Bounded, unambiguous shapes such as `(?:\\s+\\S+){0,8}`
+    pass; the run-time timeout guards the rest.
+    """
+    product = 1
+    for m in _BIG_REPEAT.finditer(pattern):
+        product *= max(int(m.group(1)), int(m.group(2) or 0)) or 1
+    if product > 10_000:
+        return "repeat counts too large"
+    stack: list[list] = [[]]
+    for m in _ATOM.finditer(pattern):
+        token, quant = m.group(1), m.group(2)
+        if token.startswith("(") and not token.startswith("\\"):
+            stack.append([])
+            continue
+        if token == ")" and len(stack) > 1:
+            body = stack.pop()
+            unbounded = quant in ("+", "*") or (quant or "").endswith(",}")
+            if unbounded and _ambiguous(body):
+                return "nested quantifier" if "|" not in [t for t, _ in body] else "overlapping alternation"
+            stack[-1].append(("(group)" + ("+" if any(q in ("+", "*") for _, q in body) else ""), quant))
+            continue
+        stack[-1].append((token, quant))
+    return None
+
+
+def _ambiguous(body: list[tuple[str, str | None]]) -> bool:
+    if any(t == "|" for t, _ in body):
+        branches, cur = [], []
+        for t, q in body:
+            if t == "|":
+                branches.append(cur)
+                cur = []
+            else:
+                cur.append((t, q))
+        branches.append(cur)
+        texts = ["".join(t + (q or "") for t, q in b) for b in branches]
+        return any(a and b != a and b.startswith(a) for a in texts for b in texts) or len(set(texts)) < len(texts)
+    repeated = [t for t, q in body if q in ("+", "*") or (q or "").startswith("{") or t.endswith("+")]
+    mandatory = [t for t, q in body if q not in ("?", "*") and not (q or "").startswith("{0")]
+    return bool(repeated) and len(mandatory) <= 1
+
+
+def _validate_examples(examples: Any, rule: Rule, lines: _Lines) -> dict:
+    path, rid = rule.path, rule.id
+    line = rule.line
+    if examples is None:
+        raise RulePackError("rule has no examples", path=path, line=line, rule=rid,
+                            hint="add examples: drop/label/inline lines it must catch and keep lines it must not")
+    if not isinstance(examples, dict):
+        raise RulePackError("examples must be a mapping", path=path, line=lines.get(examples, default=line), rule=rid)
+    _unknown(set(examples), EXAMPLE_KEYS, "examples", path, lines.get(examples, default=line), rid)
+    out: dict[str, list] = {}
+    for key, value in examples.items():
+        if not isinstance(value, list):
+            value = [value]
+        out[key] = value
+    positive = {"drop": ("drop",), "cut-after": ("drop",), "drop-inline": ("inline", "drop"), "label": ("label",),
+                "keep": ("keep",)}[rule.action]
+    if not any(out.get(k) for k in positive):
+        raise RulePackError(f"rule needs {' or '.join(positive)} examples", path=path,
+                            line=lines.get(examples, default=line), rule=rid)
+    return out
+
+
+# ---------------------------------------------------------------- examples
+
+
+def check_examples(rule: Rule) -> list[str]:
+    """Messages for every example the rule gets wrong (empty when all pass)."""
+    failures = []
+    ex = rule.examples
+    where = f"{rule.where}: rule {rule.id}"
+
+    def matches(text: str) -> tuple[bool, str | None]:
+        try:
+            return rule.match(norm(text))
+        except RuleTimeout:
+            return False, None
+
+    if rule.action == "drop-inline":
+        for item in ex.get("drop", []):
+            if not rule.inline_spans(norm(str(item))):
+                failures.append(f'{where}: example "{item}" was kept but should be cut')
+        for item in ex.get("inline", []):
+            if not isinstance(item, dict) or "text" not in item or "result" not in item:
+                failures.append(f"{where}: inline examples need text and result")
+                continue
+            got = rule.cut_inline(norm(item["text"]))[0]
+            if got != norm(item["result"]):
+                failures.append(f'{where}: example "{item["text"]}" gave "{got}" but should give "{item["result"]}"')
+        for item in ex.get("keep", []):
+            if rule.inline_spans(norm(str(item))):
+                failures.append(f'{where}: example "{item}" was cut but should be kept')
+        return failures
+    if rule.action == "keep":
+        for item in ex.get("keep", []):
+            if not matches(str(item))[0]:
+                failures.append(f'{where}: example "{item}" is not protected by this keep rule')
+        return failures
+    for item in ex.get("drop", []):
+        if not matches(str(item))[0]:
+            failures.append(f'{where}: example "{item}" was kept but should be dropped')
+    for item in ex.get("label", []):
+        text, want = (item.get("text"), item.get("value")) if isinstance(item, dict) else (item, None)
+        ok, value = matches(str(text))
+        if not ok:
+            failures.append(f'{where}: example "{text}" was not labelled {rule.label}')
+        elif want is not None and (value or norm(str(text))) != norm(str(want)):
+            failures.append(f'{where}: example "{text}" gave value "{value}" but should give "{want}"')
+    for item in ex.get("keep", []):
+        if matches(str(item))[0]:
+            failures.append(f'{where}: example "{item}" was dropped but should be kept'
+                            if rule.action != "label" else f'{where}: example "{item}" was labelled but should not be')
+    return failures
+
+
+# ---------------------------------------------------------------- rule sets
+
+
+class RuleSet:
+    """The ordered rules that apply to one document, indexed for fast matching."""
+
+    def __init__(self, packs: list[Pack], disabled: set[str] = frozenset()):
+        self.packs = packs
+        off = set(disabled)
+        for pack in packs:
+            off.update(pack.disable)
+        by_id: dict[str, Rule] = {}
+        order: list[str] = []
+        for pack in packs:
+            for rule in pack.rules:
+                if rule.id not in by_id:
+                    order.append(rule.id)
+                by_id[rule.id] = rule  # a later pack replaces a rule by reusing its id
+        # Site packs are the most specific, so they are asked first; generic last.
+        rank = {"site": 0, "language": 1, "generic": 2}
+        pack_rank = {p.id: rank[p.kind] for p in packs}
+        rules = [by_id[i] for i in order if i not in off]
+        rules.sort(key=lambda r: pack_rank.get(r.pack, 1))
+        self.line_rules = [r for r in rules if r.action != "drop-inline"]
+        self.inline_rules = [r for r in rules if r.action == "drop-inline"]
+        self.timed_out: dict[str, str] = {}
+        self._index()
+
+    def _index(self):
+        self._exact: dict[str, int] = {}
+        self._exact_cs: dict[str, int] = {}
+        prefixes: list[str] = []
+        self._slow: list[int] = []  # rules that need a regex or contains check
+        for i, rule in enumerate(self.line_rules):
+            table = self._exact_cs if rule.case_sensitive else self._exact
+            for e in rule.exact:
+                table.setdefault(e, i)
+            if rule.startswith:
+                prefixes.extend(rule.startswith if not rule.case_sensitive else [p.casefold() for p in rule.startswith])
+            if rule.pattern is not None or rule.contains or rule.startswith:
+                self._slow.append(i)
+        self._prefixes = tuple(prefixes)
+        self._regex_rules = [i for i in self._slow if self.line_rules[i].pattern is not None]
+        self._literal_slow = [i for i in self._slow if self.line_rules[i].pattern is None]
+        self._any_contains = tuple(c for i in self._slow for c in self.line_rules[i].contains)
+        self._prefilter = _combined([self.line_rules[i] for i in self._regex_rules])
+        self._inline_literals = tuple(c.casefold() for r in self.inline_rules for c in r.contains)
+        self._inline_prefilter = _combined([r for r in self.inline_rules if r.pattern is not None])
+
+    def match(self, text: str) -> tuple[Rule, str | None] | None:
+        """The first rule (in order) that matches the normalised line, with its value."""
+        folded = text.casefold()
+        best = len(self.line_rules)
+        hit = self._exact.get(folded)
+        if hit is not None:
+            best = hit
+        hit = self._exact_cs.get(text)
+        if hit is not None and hit < best:
+            best = hit
+        candidates: list[int] = []
+        if self._prefixes and folded.startswith(self._prefixes) or (
+                self._any_contains and any(c in folded for c in self._any_contains)):
+            candidates.extend(i for i in self._literal_slow if i < best)
+        if self._regex_rules and self._may_match_regex(text):
+            candidates.extend(i for i in self._regex_rules if i < best)
+        for i in sorted(candidates):
+            if i >= best:
+                break
+            rule = self.line_rules[i]
+            if rule.id in self.timed_out:
+                continue
+            try:
+                ok, value = rule.match(text, folded)
+            except RuleTimeout:
+                self._timeout(rule)
+                continue
+            if ok:
+                return rule, value
+        if best < len(self.line_rules):
+            rule = self.line_rules[best]
+            if rule.max_chars is None or len(text) <= rule.max_chars:
+                return rule, None
+            # the exact hit is out of its length range: look further in order
+            for i in range(best + 1, len(self.line_rules)):
+                rule = self.line_rules[i]
+                if rule.id in self.timed_out:
+                    continue
+                try:
+                    ok, value = rule.match(text, folded)
+                except RuleTimeout:
+                    self._timeout(rule)
+                    continue
+                if ok:
+                    return rule, value
+        return None
+
+    def _may_match_regex(self, text: str) -> bool:
+        if self._prefilter is None:
+            return True
+        try:
+            return self._prefilter.search(text, timeout=REGEX_TIMEOUT) is not None
+        except TimeoutError:
+            return True  # the individual rules will find and report the slow one
+
+    def cut_inline(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Cut the drop-inline spans out of a line: (rest, [(removed text, rule id)])."""
+        if not self.inline_rules:
+            return text, []
+        folded = text.casefold()
+        if not any(lit in folded for lit in self._inline_literals):
+            if self._inline_prefilter is None or not self._inline_prefilter.search(text, timeout=REGEX_TIMEOUT):
+                return text, []
+        removed: list[tuple[str, str]] = []
+        for rule in self.inline_rules:
+            if rule.id in self.timed_out:
+                continue
+            try:
+                text, cut = rule.cut_inline(text)
+            except RuleTimeout:
+                self._timeout(rule)
+                continue
+            removed.extend((c, rule.id) for c in cut)
+        return text, removed
+
+    def _timeout(self, rule: Rule) -> None:
+        self.timed_out[rule.id] = (f"rule {rule.id} ({rule.where}) timed out after {REGEX_TIMEOUT:g} s "
+                                   "and was skipped for this document")
+
+    def setting(self, name: str, default: float) -> float:
+        """A classifier threshold: the most specific pack that sets it wins."""
+        value = default
+        for kind in ("generic", "language", "site"):
+            for pack in self.packs:
+                if pack.kind == kind and name in pack.classifier:
+                    value = pack.classifier[name]
+        return value
+
+    @property
+    def function_words(self) -> frozenset[str]:
+        words: set[str] = set()
+        for pack in self.packs:
+            words |= pack.function_words
+        return frozenset(words)
+
+    @property
+    def months(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for pack in self.packs:
+            out.update(pack.months)
+        return out
+
+    def rules_with_label(self, label: str) -> list[Rule]:
+        return [r for r in self.line_rules if r.action == "label" and r.label == label]
+
+
+def _combined(rules: list[Rule]):
+    """One alternation of many rules' regexes: a cheap test whether any of them can match."""
+    parts = []
+    for rule in rules:
+        src = rule.pattern.pattern
+        if regex.search(r"\\\d|\(\?P=|\\g<", src):
+            return None  # backreferences do not survive being combined
+        parts.append(f"(?{'' if rule.case_sensitive else 'i'}:{src})" if not rule.case_sensitive
+                     else f"(?-i:{src})")
+    if not parts:
+        return None
+    try:
+        return regex.compile("|".join(parts))
+    except regex.error:
+        return None
+
+
+# ---------------------------------------------------------------- the library of packs
+
+
+@dataclass(eq=False)
+class Library:
+    """Every pack that is available: the built-in ones and the user's."""
+
+    packs: list[Pack]
+
+    def select(self, language: str | None, site_text: str = "", site_hint: str = "") -> list[Pack]:
+        chosen = [p for p in self.packs if p.applies_all]
+        if language:
+            chosen += [p for p in self.packs if p.kind == "language" and p.language == language]
+        hint = site_hint.lower()
+        for p in self.packs:
+            if p.kind != "site" or (p.language and language and p.language != language):
+                continue
+            if (hint and any(s in hint for s in p.sites)) or any(d in site_text for d in p.detect):
+                chosen.append(p)
+        return chosen
+
+    def languages(self) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for p in self.packs:
+            if p.kind == "language" and p.language:
+                out.setdefault(p.language, set()).update(p.function_words)
+        return {k: frozenset(v) for k, v in out.items()}
+
+
+def pack_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+@lru_cache(maxsize=1)
+def builtin_packs() -> tuple[Pack, ...]:
+    return tuple(load_pack(p) for p in pack_files(builtin_rules_dir()))
+
+
+def load_library(extra: list[tuple[str, str]] = (), *, builtin: bool = True) -> Library:
+    """The built-in packs plus user packs given as (path, origin) pairs; ids must be unique across packs."""
+    packs = list(builtin_packs()) if builtin else []
+    for path, origin in extra:
+        p = Path(path)
+        if not p.exists():
+            raise RulePackError("rule pack not found", path=str(path))
+        for f in pack_files(p):
+            packs.append(load_pack(f, origin=origin))
+    _check_unique(packs)
+    return Library(packs)
+
+
+def _check_unique(packs: list[Pack]) -> None:
+    pack_ids: dict[str, Pack] = {}
+    for pack in packs:
+        if pack.id in pack_ids and pack.origin == pack_ids[pack.id].origin:
+            raise RulePackError(f"pack id {pack.id!r} also used by {pack_ids[pack.id].path}", path=pack.path, line=1)
+        pack_ids[pack.id] = pack
+    rule_ids: dict[str, Rule] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            first = rule_ids.get(rule.id)
+            if first and first.pack == pack.id and first.path != rule.path:
+                raise RulePackError(f"duplicate rule id (also at {first.where})", path=rule.path, line=rule.line,
+                                    rule=rule.id)
+            rule_ids[rule.id] = rule
