@@ -17,7 +17,7 @@ _ISO = regex.compile(
 _DMY_NUM = regex.compile(r"(?<![\d.])(\d{1,2})\s?[./]\s?(\d{1,2})\s?[./]\s?(\d{4}|\d{2})(?![\d])")
 _YMD_SLASH = regex.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")
 _RELATIVE = regex.compile(
-    r"\b(?:vor\s+\d+\s+(?:Minute|Stunde|Tag)|\d+\s+(?:minutes?|hours?|days?|mins?|hrs?)\s+ago|il y a\s+\d+|"
+    r"\b(?:vor\s+\d+\s+(?:Minute|Stunde|Tag)\w*|\d+\s+(?:minutes?|hours?|days?|mins?|hrs?)\s+ago|il y a\s+\d+|"
     r"hace\s+\d+|\d+\s+(?:minuti|ore|giorni)\s+fa|há\s+\d+|\d+\s+(?:uur|minuten|dagen)\s+geleden|"
     r"\d+\s+(?:godz|min|dni)\w*\s+temu|gestern|heute|yesterday|today|hier|ayer|ieri|ontem|gisteren|wczoraj)\b",
     regex.IGNORECASE)

@@ -51,6 +51,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
 
 
@@ -69,10 +70,13 @@ def decode(data: bytes | str, *, name: str = "<input>", max_bytes: int = DEFAULT
     if max_bytes and len(data) > max_bytes:
         raise InputError(f"input too large ({_mb(len(data))} > {_mb(max_bytes)})", path=name,
                          hint="raise the limit with --max-bytes")
+    notes = []
     if data[:2] == b"\x1f\x8b":
-        data = _gunzip(data, name, max_bytes)
+        data, complete = _gunzip(data, name, max_bytes)
+        if not complete:
+            notes.append("gzip data is truncated; cleaned what could be read")
     text, encoding, warnings, errors = _to_str(data, name)
-    return Decoded(normalize(text), encoding, warnings, errors)
+    return Decoded(normalize(text), encoding, notes + warnings, errors)
 
 
 def normalize(text: str) -> str:
@@ -154,12 +158,12 @@ def _refuse_binary(data: bytes, name: str) -> None:
     sample = data[:8192]
     if b"\0" in sample and sample.count(0) > max(8, len(sample) // 100):
         raise InputError("binary input (NUL bytes)", path=name, hint="artclean reads text or HTML")
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and controls > len(sample) // 10:
         raise InputError("binary input (control bytes)", path=name, hint="artclean reads text or HTML")
 
 
-def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
+def _gunzip(data: bytes, name: str, max_bytes: int) -> tuple[bytes, bool]:
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         out = inflater.decompress(data, max_bytes + 1 if max_bytes else 0)
@@ -168,7 +172,9 @@ def _gunzip(data: bytes, name: str, max_bytes: int) -> bytes:
     if max_bytes and len(out) > max_bytes:
         raise InputError(f"input too large once decompressed (> {_mb(max_bytes)})", path=name,
                          hint="raise the limit with --max-bytes")
-    return out
+    if not inflater.eof and not out:
+        raise InputError("broken gzip data", path=name)
+    return out, inflater.eof
 
 
 def _mb(n: int) -> str:

@@ -11,7 +11,7 @@ import regex
 from . import __version__
 from .classify import classify
 from .decode import DEFAULT_MAX_BYTES, decode
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .language import detect_language
 from .model import Article
 from .read_text import read_text
@@ -65,6 +65,8 @@ def clean(source: bytes | str, *, lang: str | None = None, input: str = "auto",
     library = get_library(rules)
     decoded = decode(source, name=name, max_bytes=max_bytes)
     text = decoded.text
+    if not text.strip():
+        raise InputError("empty input (nothing but whitespace)" if text else "empty input", path=name)
     mode = ("html" if looks_like_html(text) else "text") if input == "auto" else input
     page_meta: dict = {}
     if mode == "html":
@@ -89,9 +91,7 @@ def clean(source: bytes | str, *, lang: str | None = None, input: str = "auto",
     start, end = classify(blocks, ruleset, html=mode == "html")
     article = segment(blocks, ruleset, start, end, meta=page_meta)
     warnings.extend(ruleset.timed_out.values())
-    if not blocks:
-        warnings.append("empty input")
-    elif not article.found:
+    if not article.found:
         warnings.append("no article found")
     article.meta = {
         "language": lang,

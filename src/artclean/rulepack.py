@@ -441,6 +441,8 @@ def _ambiguous(body: list[tuple[str, str | None]]) -> bool:
         texts = ["".join(t + (q or "") for t, q in b) for b in branches]
         return any(a and b != a and b.startswith(a) for a in texts for b in texts) or len(set(texts)) < len(texts)
     repeated = [t for t, q in body if q in ("+", "*") or (q or "").startswith("{") or t.endswith("+")]
+    if "." in repeated:
+        return True  # a repeated dot inside a repeated group can split the same text many ways
     mandatory = [t for t, q in body if q not in ("?", "*") and not (q or "").startswith("{0")]
     return bool(repeated) and len(mandatory) <= 1
 
