@@ -14,6 +14,8 @@ Every threshold comes from the packs' `classifier:` settings (defaults below, in
 
 from __future__ import annotations
 
+import regex
+
 from .model import (BODY, BOILERPLATE, BYLINE, CAPTION, CREDIT, DATE, HEADLINE, LIST_ITEM, QUOTE, RELATED,
                     SUBHEADING, Block)
 from .rulepack import RuleSet
@@ -37,7 +39,11 @@ HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments"
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…"
+_WORDS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 CLOSERS = "\"'”“»«’)"
+OPEN_QUOTES = "„“\"«»‚‘"
+CLOSE_QUOTES = "“”\"»«‘’"
+QUOTE_MARKS = set(OPEN_QUOTES + CLOSE_QUOTES) - {"‘", "’", "‚"}
 
 
 class Settings:
@@ -118,7 +124,8 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
     terminal = last in TERMINAL
     fw = None
     if function_words and n >= 20:
-        fw = sum(1 for w in words if w.strip(".,;:!?\"'()[]«»„“”‚‘’").casefold() in function_words) / len(words)
+        tokens = _WORDS.findall(text.casefold())
+        fw = sum(map(function_words.__contains__, tokens)) / len(tokens) if tokens else 0.0
     bullet = text.startswith(BULLETS) and n > 2
     if n >= s.prose_min_chars and (terminal or n >= 2 * s.prose_min_chars) and (
             fw is None or fw >= s.prose_min_function_words or not function_words):
@@ -236,6 +243,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
         return CAPTION
     if b.kind == "credit":
         return CREDIT
+    if is_quotation(b.text):
+        return QUOTE
     if b.scores.get("kind") == "prose" or b.scores.get("terminal") or b.scores.get("protected"):
         return BODY
     nxt = next((f for f in following if f.label not in (BOILERPLATE, CREDIT, CAPTION)), None)
@@ -245,6 +254,13 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
     if b.scores.get("kind") == "medium":
         return BODY
     return None
+
+
+def is_quotation(text: str) -> bool:
+    """A paragraph that is one quotation and nothing else: „…“, "…", «…», “…”."""
+    if len(text) < 20 or text[0] not in OPEN_QUOTES or text[-1] not in CLOSE_QUOTES:
+        return False
+    return sum(text.count(q) for q in QUOTE_MARKS) == 2
 
 
 def _menu_runs(region: list[Block], s: Settings) -> set[int]:

@@ -22,6 +22,13 @@ _RELATIVE = regex.compile(
     r"\d+\s+(?:godz|min|dni)\w*\s+temu|gestern|heute|yesterday|today|hier|ayer|ieri|ontem|gisteren|wczoraj)\b",
     regex.IGNORECASE)
 _ORD = r"(?:st|nd|rd|th|er|º|°|\.)?"
+# Zone abbreviations news sites print after a time; only unambiguous ones.
+ZONES = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "BST": "+01:00", "CET": "+01:00",
+         "CEST": "+02:00", "MEZ": "+01:00", "MESZ": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
+         "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00",
+         "PST": "-08:00", "PDT": "-07:00"}
+_TIME_ZONE = regex.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})\s*(?:([ap])\.?\s?m\.?)?\s*\b(" + "|".join(ZONES) + r")\b",
+                           regex.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -70,9 +77,26 @@ def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -
     if m:
         candidates.append((m.start(), _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
     candidates = [c for c in candidates if c[1]]
-    if candidates:
-        return min(candidates)[1]
-    return None
+    if not candidates:
+        return None
+    day = min(candidates)[1]
+    return _with_zone_time(day, text)
+
+
+def _with_zone_time(day: str, text: str) -> str:
+    """Add the time when the page prints it with a zone ("10:15 CEST", "3:42 PM PDT")."""
+    m = _TIME_ZONE.search(text)
+    if not m:
+        return day
+    hour, minute = int(m.group(1)), int(m.group(2))
+    half = (m.group(3) or "").lower()
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return day
+    return f"{day}T{hour:02d}:{minute:02d}:00{ZONES[m.group(4).upper()]}"
 
 
 def is_relative(text: str) -> bool:
