@@ -61,7 +61,9 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False) -> tupl
         if b.label != BOILERPLATE:
             measure(b, words, settings)
     cut_after_markers(blocks, settings)
+    find_captions(blocks, rules)
     start, end = densest_run(blocks, settings)
+    start = header_start(blocks, start, end, settings)
     if start < 0:
         for b in blocks:
             if b.label is None or b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
@@ -78,10 +80,11 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False) -> tupl
 def apply_rules(blocks: list[Block], rules: RuleSet, html: bool) -> None:
     for b in blocks:
         container = b.hints.get("container") if html else None
-        if container in HTML_FURNITURE and not b.hints.get("in_article"):
+        hit = rules.match(b.text)
+        if container in HTML_FURNITURE and not b.hints.get("in_article") and not (
+                hit and hit[0].action in ("cut-after", "keep")):
             _drop(b, f"html:{container}")
             continue
-        hit = rules.match(b.text)
         if hit:
             rule, value = hit
             b.scores["rule_match"] = rule.id
@@ -97,7 +100,7 @@ def apply_rules(blocks: list[Block], rules: RuleSet, html: bool) -> None:
             elif rule.action == "label":
                 b.label, b.rule, b.value = rule.label, rule.id, value
         if container == "related" and b.label is None:
-            b.label, b.rule = RELATED, "html:related"
+            b.label, b.rule = RELATED, "html:related"  # checked for title shape in measure()
         rest, cut = rules.cut_inline(b.text)
         if cut:
             b.original = b.original or b.text
@@ -140,10 +143,11 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
                     kind=kind, bullet=bullet)
 
 
-def is_title_like(b: Block, s: Settings, min_words: int = 2) -> bool:
+def is_title_like(b: Block, s: Settings, min_words: int = 2, links: bool = False) -> bool:
+    """Short, no sentence end, a few words: a headline, subheading or link title (links: may be a link)."""
     sc = b.scores
     return (not sc.get("terminal") or b.text.endswith(("?", "!"))) and min_words <= sc.get("words", 0) and \
-        sc.get("chars", 0) <= s.title_max_chars and sc.get("kind") != "linky"
+        sc.get("chars", 0) <= s.title_max_chars and (links or sc.get("kind") != "linky")
 
 
 # ------------------------------------------------------------------ pass 3: context
@@ -160,17 +164,22 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
             continue
         while i < len(blocks):
             b = blocks[i]
-            if b.label == BOILERPLATE:
+            if b.hints.get("container") != marker.hints.get("container"):
+                break  # HTML: the list ends where its container (an aside, a related box) ends
+            if b.label == BOILERPLATE and not (then == "related" and (b.rule or "").startswith("html:")):
                 if b.scores.get("cut_after"):
                     break
                 i += 1
                 continue
+            if b.label == BOILERPLATE and "chars" not in b.scores:
+                measure(b, frozenset(), s)
             if then == "related" and b.scores.get("kind") == "prose" and b.link_density <= s.max_link_density:
                 break
             if b.scores.get("protected"):
                 i += 1
                 continue
-            if then == "related" and is_title_like(b, s, min_words=3) and b.label in (None, RELATED):
+            if then == "related" and is_title_like(b, s, min_words=3, links=True) and \
+                    b.label in (None, RELATED, BOILERPLATE):
                 b.label, b.rule = RELATED, marker.rule
             else:
                 _drop(b, marker.rule)
@@ -178,11 +187,15 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
 
 
 def block_score(b: Block, s: Settings) -> float | None:
-    """What a block adds to the run of article text that contains it; None leaves it out."""
+    """What a block adds to the run of article text that contains it; None leaves it out.
+
+    Negative scores are per block; `densest_run` makes consecutive ones cost more and more, so
+    a menu, a header or a footer between two stretches of prose splits them, a subheading does not.
+    """
     if b.label in (BOILERPLATE, RELATED):
         return None
     if b.label in (BYLINE, DATE, CREDIT, CAPTION, HEADLINE):
-        return 0.0
+        return -float(s.medium_penalty)
     kind = b.scores.get("kind")
     if kind == "prose":
         return float(min(b.scores["chars"], s.prose_cap))
@@ -199,10 +212,13 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     """The (start, end) of the maximum-sum run of block scores: the article's anchor."""
     best, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, -1
+    streak = 0  # consecutive blocks with a negative score
     for i, b in enumerate(blocks):
         score = block_score(b, s)
         if score is None:
             continue
+        streak = streak + 1 if score < 0 else 0
+        score *= max(streak, 1)
         if start < 0 or total <= 0:
             if score <= 0:
                 total, start = 0.0, -1
@@ -212,6 +228,31 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
         if total > best:
             best, best_start, best_end = total, start, i
     return best_start, best_end
+
+
+def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
+    """Where the article proper begins inside the densest run.
+
+    A title line followed closely by a byline or dateline is an article header: text above it in the
+    run (a consent banner, a teaser of another story) is not the article. The article then starts at
+    the first prose after that header, and the header is left to `segment`.
+    """
+    if start < 0:
+        return start
+    live = [i for i in range(start, end + 1) if blocks[i].label not in (BOILERPLATE, RELATED)]
+    for k, i in enumerate(live[:-1]):
+        b = blocks[i]
+        if b.label is not None or not is_title_like(b, s, min_words=3):
+            continue
+        window = [blocks[j] for j in live[k + 1:k + 5]]
+        if not any(w.label in (BYLINE, DATE) for w in window):
+            continue
+        if k == 0 or not any(blocks[j].scores.get("kind") == "prose" for j in live[:k]):
+            return start  # nothing but header above it: the run already starts right
+        prose_after = next((j for j in live[k + 1:] if blocks[j].scores.get("kind") == "prose"
+                            and blocks[j].label is None), None)
+        return prose_after if prose_after is not None else start
+    return start
 
 
 def label_region(blocks: list[Block], start: int, end: int, s: Settings) -> None:
@@ -245,9 +286,13 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
         return CREDIT
     if is_quotation(b.text):
         return QUOTE
+    nxt = next((f for f in following if f.label not in (BOILERPLATE, CREDIT, CAPTION)), None)
+    if b.text.endswith("?") and b.scores["words"] <= 12 and nxt is not None and nxt.scores.get("kind") == "prose":
+        return SUBHEADING  # "Was bedeutet das für Mieter?" between paragraphs
     if b.scores.get("kind") == "prose" or b.scores.get("terminal") or b.scores.get("protected"):
         return BODY
-    nxt = next((f for f in following if f.label not in (BOILERPLATE, CREDIT, CAPTION)), None)
+    if b.text.endswith(":") and b.scores["words"] >= 6:
+        return BODY  # a sentence that introduces a list
     if b.scores["chars"] <= s.subheading_max_chars and nxt is not None and (
             nxt.scores.get("kind") in ("prose", "medium") or nxt.scores.get("bullet") or nxt.kind == "li"):
         return SUBHEADING
@@ -300,3 +345,39 @@ def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> Non
             b.label, b.rule = BODY, b.scores["protected"]
             continue
         _drop(b, "feature:before-article" if i < start else "feature:after-article")
+
+
+# ------------------------------------------------------------------ captions
+
+
+def credit_value(text: str, rules: RuleSet) -> str | None:
+    hit = rules.match(text)
+    if hit and hit[0].action == "label" and hit[0].label == CREDIT:
+        return hit[1] or text
+    return None
+
+
+def find_captions(blocks: list[Block], rules: RuleSet) -> None:
+    """A line followed by a credit (on the next line, or glued to a repeat of the line) is a caption."""
+    live = [b for b in blocks if b.label != BOILERPLATE]
+    for k, b in enumerate(live):
+        if b.label not in (None, BODY, SUBHEADING) or b.scores.get("chars", 0) > 400:
+            continue
+        cut = b.text.rfind(". ")
+        if cut > 0:
+            credit = credit_value(b.text[cut + 2:], rules)
+            if credit:
+                b.label, b.rule, b.value = CAPTION, "feature:caption-with-credit", credit
+                b.scores["caption_text"] = b.text[:cut + 1]
+                continue
+        nxt = live[k + 1] if k + 1 < len(live) else None
+        if nxt is not None and nxt.label not in (BOILERPLATE, CREDIT) and nxt.text.startswith(b.text) and \
+                len(nxt.text) > len(b.text):
+            credit = credit_value(nxt.text[len(b.text):].strip(" -–|/"), rules)
+            if credit:
+                b.label, b.rule = CAPTION, "feature:caption-before-credit"
+                nxt.label, nxt.rule, nxt.value = CAPTION, "feature:caption-repeat", credit
+                nxt.scores["duplicate_of"] = b.line
+                continue
+        if nxt is not None and nxt.label == CREDIT and b.scores.get("chars", 0) <= 300:
+            b.label, b.rule = CAPTION, "feature:caption-before-credit"

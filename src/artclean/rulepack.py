@@ -27,6 +27,7 @@ RULE_KEYS = {"id", "description", "action", "match", "case", "max_chars", "label
 MATCH_KEYS = {"exact", "startswith", "contains", "regex"}
 EXAMPLE_KEYS = {"drop", "keep", "label", "inline"}
 MAX_PATTERN_CHARS = 2000
+MAX_REPEAT = 10_000  # nested repeat counts multiplied together
 REGEX_TIMEOUT = 0.05  # seconds per call
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _WS = regex.compile(r"\s+")
@@ -403,29 +404,37 @@ def regex_risk(pattern: str) -> str | None:
 
     Flags a repeated group whose body can match the same text in more than one way: a body that
     is one repeated atom plus optional ones, as in `(a+)+` or `(\\w+\\s?)+`, or alternatives where one
-    is the start of another, as in `(a|aa)+`. Bounded, unambiguous shapes such as `(?:\\s+\\S+){0,8}`
-    pass; the run-time timeout guards the rest.
+    is the start of another, as in `(a|aa)+`; and nested repeat counts whose product is huge, as in
+    `(a{1000}){1000}` (slow to compile). Bounded, unambiguous shapes such as `(?:\\s+\\S+){0,8}` pass;
+    the run-time timeout guards the rest.
     """
-    product = 1
-    for m in _BIG_REPEAT.finditer(pattern):
-        product *= max(int(m.group(1)), int(m.group(2) or 0)) or 1
-    if product > 10_000:
-        return "repeat counts too large"
-    stack: list[list] = [[]]
+    stack: list[tuple[list, list[int]]] = [([], [1])]  # (atoms, [largest repeat bound inside])
     for m in _ATOM.finditer(pattern):
         token, quant = m.group(1), m.group(2)
         if token.startswith("(") and not token.startswith("\\"):
-            stack.append([])
+            stack.append(([], [1]))
             continue
+        bound = _bound(quant)
         if token == ")" and len(stack) > 1:
-            body = stack.pop()
+            body, inner = stack.pop()
             unbounded = quant in ("+", "*") or (quant or "").endswith(",}")
             if unbounded and _ambiguous(body):
                 return "nested quantifier" if "|" not in [t for t, _ in body] else "overlapping alternation"
-            stack[-1].append(("(group)" + ("+" if any(q in ("+", "*") for _, q in body) else ""), quant))
+            if bound * inner[0] > MAX_REPEAT:
+                return "repeat counts too large"
+            stack[-1][1][0] = max(stack[-1][1][0], bound * inner[0])
+            stack[-1][0].append(("(group)" + ("+" if any(q in ("+", "*") for _, q in body) else ""), quant))
             continue
-        stack[-1].append((token, quant))
+        if bound > MAX_REPEAT:
+            return "repeat counts too large"
+        stack[-1][1][0] = max(stack[-1][1][0], bound)
+        stack[-1][0].append((token, quant))
     return None
+
+
+def _bound(quant: str | None) -> int:
+    m = _BIG_REPEAT.match(quant or "")
+    return max(int(m.group(1)), int(m.group(2) or 0)) if m else 1
 
 
 def _ambiguous(body: list[tuple[str, str | None]]) -> bool:

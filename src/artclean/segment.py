@@ -21,10 +21,9 @@ _WORD = regex.compile(r"\w+")
 def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: dict | None = None) -> Article:
     settings = Settings(rules)
     html = meta or {}
-    find_captions(blocks, rules)
     choose_headline(blocks, start, settings, html)
     if start >= 0:
-        find_header_dates(blocks, rules)
+        find_datelines(blocks, rules)
     for b in blocks:
         if b.scores.get("zone") == "header" and b.label is None:
             b.label, b.rule = BOILERPLATE, "feature:before-article"
@@ -45,39 +44,6 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
 
 
 # ------------------------------------------------------------------ captions
-
-
-def credit_value(text: str, rules: RuleSet) -> str | None:
-    hit = rules.match(text)
-    if hit and hit[0].action == "label" and hit[0].label == CREDIT:
-        return hit[1] or text
-    return None
-
-
-def find_captions(blocks: list[Block], rules: RuleSet) -> None:
-    """A line followed by a credit (on the next line, or glued to a repeat of the line) is a caption."""
-    live = [b for b in blocks if b.label != BOILERPLATE]
-    for k, b in enumerate(live):
-        if b.label not in (None, BODY) or b.scores.get("chars", 0) > 400:
-            continue
-        nxt = live[k + 1] if k + 1 < len(live) else None
-        if nxt is not None and nxt.label in (None, BODY, CAPTION) and nxt.text.startswith(b.text) and \
-                len(nxt.text) > len(b.text):
-            credit = credit_value(nxt.text[len(b.text):].strip(" -–|/"), rules)
-            if credit:
-                b.label, b.rule = CAPTION, "feature:caption-before-credit"
-                nxt.label, nxt.rule, nxt.value = CAPTION, "feature:caption-repeat", credit
-                nxt.scores["duplicate_of"] = b.line
-                continue
-        if nxt is not None and nxt.label == CREDIT and b.scores.get("chars", 0) <= 300:
-            b.label, b.rule = CAPTION, "feature:caption-before-credit"
-            continue
-        cut = b.text.rfind(". ")
-        if cut > 0:
-            credit = credit_value(b.text[cut + 2:], rules)
-            if credit:
-                b.label, b.rule, b.value = CAPTION, "feature:caption-with-credit", credit
-                b.scores["caption_text"] = b.text[:cut + 1]
 
 
 def _fill_captions(art: Article, blocks: list[Block]) -> None:
@@ -139,7 +105,8 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict) ->
             break
         if b.label in (BYLINE, DATE, CREDIT, CAPTION, BOILERPLATE):
             continue
-        if b.label is None and is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10:
+        if b.label is None and is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10 and \
+                not _mostly_date(b.text):
             score = min(b.scores["chars"], 100) + (30 if b.scores["words"] >= 4 else 0) - 20 * distance
             if texts[b.text.casefold()] > 1:
                 score += 25
@@ -148,6 +115,10 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict) ->
         distance += 1
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
+
+
+def _mostly_date(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) >= 0.15 * len(text)
 
 
 def _html_headline(html: dict) -> str | None:
@@ -185,9 +156,10 @@ def _drop_copies(blocks: list[Block], headline: str, keep: Block | None = None) 
 
 def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
     bylines = [b for b in blocks if b.label == BYLINE]
+    names = _html_authors(html)
     if bylines:
         first = bylines[0]
-        art.byline = first.value or first.text
+        art.byline = _trim_to_names(first.value or first.text, names)
         art.meta["byline_text"] = first.original or first.text
         for extra in bylines[1:]:
             if (extra.value or extra.text) == art.byline:
@@ -195,18 +167,45 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
             else:
                 extra.label, extra.rule = BOILERPLATE, extra.rule or "feature:extra-byline"
         return
+    if names:
+        art.byline = ", ".join(names)
+
+
+def _html_authors(html: dict) -> list[str]:
     authors = (html.get("jsonld") or {}).get("author")
-    if isinstance(authors, list) and authors:
-        art.byline = ", ".join(norm(a) for a in authors if isinstance(a, str) and a.strip()) or None
-    elif isinstance(html.get("meta_author"), str) and html["meta_author"].strip():
-        art.byline = norm(html["meta_author"])
+    if isinstance(authors, str):
+        authors = [authors]
+    if isinstance(authors, list):
+        names = [norm(a) for a in authors if isinstance(a, str) and a.strip() and "://" not in a]
+        if names:
+            return names
+    meta = html.get("meta_author")
+    if isinstance(meta, str) and meta.strip() and "://" not in meta:
+        return [norm(meta)]
+    return []
 
 
-def find_header_dates(blocks: list[Block], rules: RuleSet) -> None:
-    """Short header lines that are nothing but a date ("November 20, 2019") are datelines."""
+def _trim_to_names(byline: str, names: list[str]) -> str:
+    """The visible byline, cut to the span of the author names the page's metadata gives.
+
+    "Aaron Feld, Staff Writer" with the author "Aaron Feld" gives "Aaron Feld"; "A and B" keeps the
+    page's own joining. Without metadata, or when a name is not in the line, the line stays as it is.
+    """
+    folded = byline.casefold()
+    spans = [(folded.find(n.casefold()), len(n)) for n in names]
+    if not spans or any(start < 0 for start, _ in spans):
+        return byline
+    begin = min(start for start, _ in spans)
+    end = max(start + size for start, size in spans)
+    return byline[begin:end]
+
+
+def find_datelines(blocks: list[Block], rules: RuleSet) -> None:
+    """Short lines that are little more than a date ("Nov. 19, 2019 8:03 am ET") are datelines."""
     months = rules.months
     for b in blocks:
-        if b.scores.get("zone") == "header" and b.label is None and b.scores.get("chars", 99) <= 60:
+        if b.label in (None, SUBHEADING, BODY) and b.scores.get("chars", 99) <= 60 and \
+                b.scores.get("words", 99) <= 8 and not b.scores.get("protected"):
             if parse_date(b.text, months):
                 b.label, b.rule = DATE, "feature:dateline"
 
