@@ -74,6 +74,7 @@ def clean(source: bytes | str, *, lang: str | None = None, input: str = "auto",
 
         page = read_html(text)
         blocks, page_meta = page.blocks, page.meta
+        decoded.warnings.extend(page.warnings)
     else:
         blocks = read_text(text)
     warnings = list(decoded.warnings)
