@@ -6,6 +6,7 @@ decided in errors.py; a traceback is never printed (an internal error saves it t
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -29,13 +30,36 @@ Examples:
 """
 
 
+# Subcommands live in their own modules and are imported only when used, so `artclean FILE` starts fast.
+LAZY_COMMANDS = {
+    "batch": "artclean.batch:batch_command",
+    "diff": "artclean.preview:diff_command",
+    "explain": "artclean.preview:explain_command",
+    "rules": "artclean.rules_cli:rules_group",
+}
+
+
 class DefaultGroup(click.Group):
     """A group whose default command is `clean`: `artclean FILE` means `artclean clean FILE`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | {n for n in LAZY_COMMANDS if self.get_command(ctx, n)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            module, attr = LAZY_COMMANDS[name].split(":")
+            try:
+                command = getattr(importlib.import_module(module), attr)
+            except (ImportError, AttributeError):
+                return None
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and sys.stdin.isatty():
             args = ["--help"]
-        elif not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        elif not args or (args[0] not in LAZY_COMMANDS and args[0] not in self.commands
+                          and args[0] not in ("--help", "-h", "--version")):
             args = ["clean", *args]
         return super().parse_args(ctx, args)
 
