@@ -109,7 +109,7 @@ def test_billion_laughs_is_refused_quickly(tmp_path):
 
 def test_a_slow_regex_times_out_and_is_reported_not_hung(tmp_path):
     # The loader refuses the shapes it can see; the timeout guards the rest. Plant one it cannot see.
-    rules = RuleSet([load_pack(write(tmp_path, GOOD))])
+    rules = RuleSet([load_pack(write(tmp_path, GOOD), origin="--rules")])
     slow = rules.line_rules[1]
     slow.pattern = regex.compile(r"^(.+?,)+$")
     rules._index()

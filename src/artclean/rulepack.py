@@ -35,7 +35,7 @@ _WS = regex.compile(r"\s+")
 
 def norm(text: str) -> str:
     """The form every rule sees: whitespace runs collapsed, stripped."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def builtin_rules_dir() -> Path:
@@ -69,6 +69,7 @@ class Rule:
     then: str | None = None
     description: str = ""
     examples: dict = field(default_factory=dict)
+    _anchored: bool = field(default=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -95,8 +96,15 @@ class Rule:
                 return True, norm(value) if value else None
         return False, None
 
+    @property
+    def anchored(self) -> bool:
+        """Every alternative of the regex starts with ^ (set when the pattern is compiled)."""
+        return self._anchored
+
     def search(self, text: str):
         try:
+            if self._anchored:
+                return self.pattern.match(text, timeout=REGEX_TIMEOUT)
             return self.pattern.search(text, timeout=REGEX_TIMEOUT)
         except TimeoutError:
             raise RuleTimeout(self) from None
@@ -348,6 +356,7 @@ def _validate_rule(item: Any, pack: Pack, lines: _Lines) -> Rule:
                 description=str(item.get("description") or ""))
     if "regex" in match:
         rule.pattern = _compile(match["regex"], path, lines.get(match, "regex", mline), rid, sensitive)
+        rule._anchored = is_anchored(rule.pattern.pattern)
     max_chars = item.get("max_chars")
     if max_chars is not None and (not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < 1):
         raise RulePackError("max_chars must be a positive whole number", path=path,
@@ -559,45 +568,45 @@ class RuleSet:
         self._index()
 
     def _index(self):
-        self._exact: dict[str, int] = {}
-        self._exact_cs: dict[str, int] = {}
+        """Index the rules so that a line is tried only against the few that can match it."""
+        self._exact: dict[str, list[int]] = {}
         prefixes: list[str] = []
-        self._slow: list[int] = []  # rules that need a regex or contains check
+        self._literal: list[int] = []  # startswith / contains rules
+        self._by_prefix: dict[str, list[int]] = {}  # anchored regexes by what they can start with
+        self._by_class: dict[str, list[int]] = {}
+        self._loose: list[int] = []  # regexes that are tried on every line
+        self._guarded: list[int] = []  # user regexes: tried on every line, always with a timeout
+        user_packs = {p.id for p in self.packs if p.origin != "builtin"}
         for i, rule in enumerate(self.line_rules):
-            table = self._exact_cs if rule.case_sensitive else self._exact
             for e in rule.exact:
-                table.setdefault(e, i)
-            if rule.startswith:
-                prefixes.extend(rule.startswith if not rule.case_sensitive else [p.casefold() for p in rule.startswith])
-            if rule.pattern is not None or rule.contains or rule.startswith:
-                self._slow.append(i)
+                self._exact.setdefault(e.casefold(), []).append(i)
+            if rule.startswith or rule.contains:
+                self._literal.append(i)
+                prefixes.extend(p.casefold() for p in rule.startswith)
+            if rule.pattern is None:
+                continue
+            if rule.pack in user_packs:
+                self._guarded.append(i)
+                continue
+            start = start_prefixes(rule.pattern.pattern) if rule.anchored else None
+            if start is None:
+                self._loose.append(i)
+                continue
+            for prefix in start[0]:
+                self._by_prefix.setdefault(prefix, []).append(i)
+            for cls in start[1]:
+                self._by_class.setdefault(cls, []).append(i)
         self._prefixes = tuple(prefixes)
-        self._regex_rules = [i for i in self._slow if self.line_rules[i].pattern is not None]
-        self._literal_slow = [i for i in self._slow if self.line_rules[i].pattern is None]
-        self._any_contains = tuple(c for i in self._slow for c in self.line_rules[i].contains)
-        self._prefilter = _combined([self.line_rules[i] for i in self._regex_rules])
+        self._contains = tuple(c.casefold() for i in self._literal for c in self.line_rules[i].contains)
+        self._buckets: dict[tuple[str, int], tuple[list[int], Any]] = {}
+        self._combined: dict[tuple[int, ...], Any] = {}
         self._inline_literals = tuple(c.casefold() for r in self.inline_rules for c in r.contains)
         self._inline_prefilter = _combined([r for r in self.inline_rules if r.pattern is not None])
 
     def match(self, text: str) -> tuple[Rule, str | None] | None:
         """The first rule (in order) that matches the normalised line, with its value."""
         folded = text.casefold()
-        best = len(self.line_rules)
-        hit = self._exact.get(folded)
-        if hit is not None:
-            best = hit
-        hit = self._exact_cs.get(text)
-        if hit is not None and hit < best:
-            best = hit
-        candidates: list[int] = []
-        if self._prefixes and folded.startswith(self._prefixes) or (
-                self._any_contains and any(c in folded for c in self._any_contains)):
-            candidates.extend(i for i in self._literal_slow if i < best)
-        if self._regex_rules and self._may_match_regex(text):
-            candidates.extend(i for i in self._regex_rules if i < best)
-        for i in sorted(candidates):
-            if i >= best:
-                break
+        for i in self._candidates(text, folded):
             rule = self.line_rules[i]
             if rule.id in self.timed_out:
                 continue
@@ -608,31 +617,41 @@ class RuleSet:
                 continue
             if ok:
                 return rule, value
-        if best < len(self.line_rules):
-            rule = self.line_rules[best]
-            if rule.max_chars is None or len(text) <= rule.max_chars:
-                return rule, None
-            # the exact hit is out of its length range: look further in order
-            for i in range(best + 1, len(self.line_rules)):
-                rule = self.line_rules[i]
-                if rule.id in self.timed_out:
-                    continue
-                try:
-                    ok, value = rule.match(text, folded)
-                except RuleTimeout:
-                    self._timeout(rule)
-                    continue
-                if ok:
-                    return rule, value
         return None
 
-    def _may_match_regex(self, text: str) -> bool:
-        if self._prefilter is None:
-            return True
-        try:
-            return self._prefilter.search(text, timeout=REGEX_TIMEOUT) is not None
-        except TimeoutError:
-            return True  # the individual rules will find and report the slow one
+    def _candidates(self, text: str, folded: str) -> list[int]:
+        found = set(self._exact.get(folded, ()))
+        if (self._prefixes and folded.startswith(self._prefixes)) or any(c in folded for c in self._contains):
+            found.update(self._literal)
+        members, combined = self._bucket(folded[:PREFIX_DEPTH], _tier(len(text)))
+        if members and (combined is None or _prefilter(combined, text)):
+            found.update(members)
+        found.update(i for i in self._loose
+                     if _prefilter(self.line_rules[i].pattern, text, anywhere=not self.line_rules[i].anchored))
+        found.update(self._guarded)
+        return sorted(found)
+
+    def _bucket(self, start: str, tier: int) -> tuple[list[int], Any]:
+        """The anchored regex rules a line beginning with `start`, of a length in `tier`, can match,
+        and one combined pattern of them, so that most lines cost one regex call or none."""
+        bucket = self._buckets.get((start, tier))
+        if bucket is None:
+            members: set[int] = set()
+            for depth in range(1, len(start) + 1):
+                members.update(self._by_prefix.get(start[:depth], ()))
+            first = start[:1]
+            for cls, test in (("digit", str.isdigit), ("word", _is_word), ("space", str.isspace)):
+                if first and test(first):
+                    members.update(self._by_class.get(cls, ()))
+            low = _TIERS[tier - 1] + 1 if tier else 0
+            ordered = tuple(sorted(i for i in members if (self.line_rules[i].max_chars or low) >= low))
+            combined = self._combined.get(ordered)
+            if combined is None and ordered not in self._combined:
+                combined = self._combined[ordered] = _combined([self.line_rules[i] for i in ordered])
+            bucket = (list(ordered), combined)
+            if len(self._buckets) < 50_000:
+                self._buckets[(start, tier)] = bucket
+        return bucket
 
     def cut_inline(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """Cut the drop-inline spans out of a line: (rest, [(removed text, rule id)])."""
@@ -683,6 +702,178 @@ class RuleSet:
 
     def rules_with_label(self, label: str) -> list[Rule]:
         return [r for r in self.line_rules if r.action == "label" and r.label == label]
+
+
+try:  # the stdlib's regex parser, used only to see which characters a pattern can start with
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_UNICODE_ESCAPE = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]|\\X|\\N\{[^}]*\}")
+_INLINE_FLAGS = regex.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*:|\(\?P<\w+>")  # scoped flags, named groups
+_CLASSES = {_sre.CATEGORY_DIGIT: "digit", _sre.CATEGORY_WORD: "word", _sre.CATEGORY_SPACE: "space"}
+
+
+PREFIX_DEPTH = 3
+_MAX_PREFIXES = 256
+
+
+def start_prefixes(pattern: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """What an anchored pattern's matches can start with: casefolded prefixes of up to 3 characters,
+    and classes ("digit", "word", "space") for a first character only known by its class.
+    None when that cannot be worked out (the rule is then tried on every line)."""
+    try:
+        simple = _INLINE_FLAGS.sub("(?:", _UNICODE_ESCAPE.sub(r"\\w", pattern))
+        parsed = list(_sre_parse.parse(simple))
+        classes: set[str] = set()
+        states = {s.rstrip(_END) for s in _expand(parsed, {""}, classes)}
+    except Exception:  # an unusual pattern: no index, the rule is simply always tried
+        return None
+    if "" in states and not classes:
+        return None  # can match without a known first character
+    return frozenset(s for s in states if s), frozenset(classes)
+
+
+_END = "\x00"  # marks a prefix that cannot be extended (the pattern goes on with something unknown)
+
+
+def _expand(items: list, states: set[str], classes: set[str]) -> set[str]:
+    """Extend each open prefix (shorter than PREFIX_DEPTH, not ended) by what `items` can match next."""
+    for op, av in items:
+        open_ = {s for s in states if len(s) < PREFIX_DEPTH and not s.endswith(_END)}
+        if not open_:
+            break
+        done = states - open_
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue
+        if op is _sre.LITERAL:
+            nxt = {s + chr(av).casefold() for s in open_}
+        elif op is _sre.IN and _class_chars(av) is not None:
+            chars, cats = _class_chars(av)
+            nxt = {s + c for s in open_ for c in chars}
+            if cats:
+                if "" in open_:
+                    classes.update(cats)
+                nxt |= {s + _END for s in open_ if s}
+        elif op is _sre.BRANCH:
+            nxt = set()
+            for seq in av[1]:
+                nxt |= _expand(list(seq), set(open_), classes)
+        elif op is _sre.SUBPATTERN:
+            nxt = _expand(list(av[-1]), set(open_), classes)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) or op is getattr(_sre, "POSSESSIVE_REPEAT", None):
+            low, high, seq = av[0], av[1], list(av[2])
+            nxt, cur = set(), set(open_)
+            for count in range(min(high, PREFIX_DEPTH) + 1):
+                if count >= low:
+                    nxt |= cur
+                if count == min(high, PREFIX_DEPTH):
+                    break
+                cur = _expand(seq, cur, classes)
+            if high > PREFIX_DEPTH:
+                nxt |= cur
+        else:  # a class, a category or anything else: the known prefix ends here
+            if "" in open_:
+                classes.update(_first_classes(op, av))
+            nxt = {s + _END for s in open_}
+        states = done | nxt
+        if len(states) > _MAX_PREFIXES:  # index by the first character only
+            states = {s[:1] + _END for s in states}
+            if len(states) > _MAX_PREFIXES:
+                raise ValueError("too many prefixes")
+    return states
+
+
+def _first_classes(op, av) -> set[str]:
+    """The classes a first character of this element belongs to; raises when it can be anything."""
+    if op is _sre.CATEGORY and av in _CLASSES:
+        return {_CLASSES[av]}
+    if op is _sre.IN:
+        names = set()
+        for o, a in av:
+            if o is _sre.CATEGORY and a in _CLASSES:
+                names.add(_CLASSES[a])
+            elif o in (_sre.LITERAL, _sre.RANGE):
+                names.add("word")  # literal characters outside a small set: index as any word character
+            else:
+                raise ValueError("negated or unknown class")
+        return names
+    raise ValueError("unindexable start")
+
+
+def _class_chars(av) -> tuple[set[str], set[str]] | None:
+    """The characters and class names of a [...] set, or None (negated, wide ranges, other classes)."""
+    chars: set[str] = set()
+    cats: set[str] = set()
+    for o, a in av:
+        if o is _sre.LITERAL:
+            chars.add(chr(a).casefold())
+        elif o is _sre.RANGE and a[1] - a[0] < 64:
+            chars |= {chr(x).casefold() for x in range(a[0], a[1] + 1)}
+        elif o is _sre.CATEGORY and a in _CLASSES:
+            cats.add(_CLASSES[a])
+        else:
+            return None
+    return chars, cats
+
+
+def is_anchored(pattern: str) -> bool:
+    """True when every top-level alternative of the pattern starts with ^."""
+    depth, alt_start, in_class, i = 0, 0, False, 0
+    starts = []
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            starts.append(pattern[alt_start:i])
+            alt_start = i + 1
+        i += 1
+    starts.append(pattern[alt_start:])
+    return all(s.startswith("^") for s in starts)
+
+
+LONG_LINE = 300  # longer lines get a timeout even in the combined prefilter
+_TIERS = (40, 80, 120, 200, 300, 500)  # line-length tiers: rules with a smaller max_chars are not tried
+
+
+def _tier(length: int) -> int:
+    for i, top in enumerate(_TIERS):
+        if length <= top:
+            return i
+    return len(_TIERS)
+
+
+def _prefilter(pattern, text: str, anywhere: bool = False) -> bool:
+    """Can the pattern (one rule's, or several combined) match the line?
+
+    Used for the shipped packs only, whose patterns the test suite checks. A timeout costs
+    microseconds per call, so short lines are tried without one: the loader refuses the pattern
+    shapes that blow up, and what is left is only slow on long input. A rule that passes this test
+    is then run again, with its timeout, to get its match. User packs' regexes skip this and always
+    run with their timeout.
+    """
+    find = pattern.search if anywhere else pattern.match
+    try:
+        if len(text) > LONG_LINE:
+            return find(text, timeout=REGEX_TIMEOUT) is not None
+        return find(text) is not None
+    except TimeoutError:
+        return True  # the rule itself will time out and be reported
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _combined(rules: list[Rule]):
@@ -769,3 +960,111 @@ def _check_unique(packs: list[Pack]) -> None:
                 raise RulePackError(f"duplicate rule id (also at {first.where})", path=rule.path, line=rule.line,
                                     rule=rule.id)
             rule_ids[rule.id] = rule
+
+
+# ---------------------------------------------------------------- lint: every problem, not only the first
+
+
+def lint_pack(source: str | Path, *, origin: str = "builtin", text: str | None = None
+              ) -> tuple[Pack | None, list[RulePackError]]:
+    """Validate a pack rule by rule, collecting every problem instead of stopping at the first.
+
+    Returns the pack with its valid rules (None when the file cannot be read or parsed as YAML) and
+    one RulePackError per problem: each unknown key, each invalid rule, each duplicate id. A file
+    that lint_pack finds nothing wrong with loads with load_pack, and the other way round.
+    """
+    path = str(source)
+    try:
+        if text is None:
+            try:
+                raw = Path(source).read_bytes()
+            except OSError as exc:
+                raise RulePackError(f"cannot read rule pack ({exc.strerror or exc})", path=path) from None
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise RulePackError("rule pack is not UTF-8 text", path=path) from None
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise RulePackError(f"YAML syntax error: {exc.problem or exc.context}", path=path,
+                                line=mark.line + 1 if mark else None) from None
+        except yaml.YAMLError as exc:
+            raise RulePackError(f"YAML error: {exc}", path=path) from None
+        if root is None:
+            raise RulePackError("empty rule pack", path=path)
+        lines = _Lines()
+        data = _plain(root, path, lines)
+        if not isinstance(data, dict):
+            raise RulePackError("a rule pack must be a mapping with 'pack' and 'rules'", path=path, line=1)
+    except RulePackError as exc:
+        return None, [exc]
+    problems: list[RulePackError] = []
+    keep_alive: list[dict] = []  # _Lines keys on id(): the copies must outlive the checks
+
+    def collect(check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except RulePackError as exc:
+            problems.append(exc)
+            return None
+
+    def without_unknown(mapping: dict, allowed: set[str], what: str, line: int, rule: str | None) -> dict:
+        extra = sorted(set(mapping) - allowed)
+        for key in extra:
+            collect(_unknown, {key}, allowed, what, path, lines.get(mapping, key, line), rule)
+        if not extra:
+            return mapping
+        copy = {k: v for k, v in mapping.items() if k in allowed}
+        keep_alive.append(copy)
+        lines.of[id(copy)] = lines.get(mapping, default=line)
+        for k in copy:
+            if (id(mapping), k) in lines.key:
+                lines.key[(id(copy), k)] = lines.key[(id(mapping), k)]
+        for key in extra:  # check the rest as if the typo were fixed: 'actoin' is read as 'action'
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            if close and close[0] not in copy:
+                copy[close[0]] = mapping[key]
+                lines.key[(id(copy), close[0])] = lines.get(mapping, key, line)
+        return copy
+
+    head = without_unknown(data, PACK_KEYS, "pack", lines.get(data), None)
+    head = {k: v for k, v in head.items() if k != "rules"}
+    keep_alive.append(head)
+    lines.of[id(head)] = lines.get(data)
+    for k in head:
+        lines.key[(id(head), k)] = lines.get(data, k)
+    pack = collect(_validate_pack, head, path, origin, lines)
+    if pack is None:
+        pack_id = data.get("pack")
+        pack = Pack(id=pack_id if isinstance(pack_id, str) and _ID.match(pack_id) else "?", path=path, origin=origin)
+    rules = data.get("rules", [])
+    if not isinstance(rules, list):
+        problems.append(RulePackError("'rules' must be a list", path=path, line=lines.get(data, "rules")))
+        return pack, problems
+    seen: dict[str, int] = {}
+    for item in rules:
+        rid = item.get("id") if isinstance(item, dict) else None
+        rid = rid if isinstance(rid, str) and _ID.match(rid) else None
+        line = lines.get(item)
+        if rid is not None and rid in seen:
+            problems.append(RulePackError(f"duplicate rule id (first at line {seen[rid]})", path=path, line=line,
+                                          rule=rid))
+        elif rid is not None:
+            seen[rid] = line
+        if isinstance(item, dict) and rid is not None:
+            item = without_unknown(item, RULE_KEYS, "rule", line, rid)
+            for key, allowed in (("match", MATCH_KEYS), ("examples", EXAMPLE_KEYS)):
+                sub = item.get(key)
+                if isinstance(sub, dict) and set(sub) - allowed:
+                    copy = without_unknown(sub, allowed, key, lines.get(sub, default=line), rid)
+                    parent, item = item, dict(item, **{key: copy})
+                    keep_alive.append(item)
+                    lines.of[id(item)] = line
+                    for k in item:
+                        lines.key[(id(item), k)] = lines.get(parent, k, line)
+        rule = collect(_validate_rule, item, pack, lines)
+        if rule is not None and seen.get(rule.id) == rule.line:
+            pack.rules.append(rule)
+    return pack, problems
