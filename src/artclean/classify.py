@@ -173,7 +173,7 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
                 continue
             if b.label == BOILERPLATE and "chars" not in b.scores:
                 measure(b, frozenset(), s)
-            if then == "related" and b.scores.get("kind") == "prose" and b.link_density <= s.max_link_density:
+            if b.scores.get("kind") == "prose" and b.link_density <= s.max_link_density:
                 break
             if b.scores.get("protected"):
                 i += 1
@@ -247,8 +247,10 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         window = [blocks[j] for j in live[k + 1:k + 5]]
         if not any(w.label in (BYLINE, DATE) for w in window):
             continue
-        if k == 0 or not any(blocks[j].scores.get("kind") == "prose" for j in live[:k]):
-            return start  # nothing but header above it: the run already starts right
+        before = sum(blocks[j].scores["chars"] for j in live[:k] if blocks[j].scores.get("kind") == "prose")
+        after = sum(blocks[j].scores["chars"] for j in live[k + 1:] if blocks[j].scores.get("kind") == "prose")
+        if before == 0 or before > after / 2:
+            return start  # the run starts at its header already, or this header is a teaser further down
         prose_after = next((j for j in live[k + 1:] if blocks[j].scores.get("kind") == "prose"
                             and blocks[j].label is None), None)
         return prose_after if prose_after is not None else start
