@@ -37,6 +37,7 @@ DEFAULTS = {
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
 HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
+ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…"
 _WORDS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -186,39 +187,53 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
             i += 1
 
 
-def block_score(b: Block, s: Settings) -> float | None:
-    """What a block adds to the run of article text that contains it; None leaves it out.
+def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | None:
+    """What a block adds to the run of article text that contains it, and whether it is menu-like.
 
-    Negative scores are per block; `densest_run` makes consecutive ones cost more and more, so
-    a menu, a header or a footer between two stretches of prose splits them, a subheading does not.
+    None leaves the block out. `densest_run` makes consecutive menu-like blocks cost more and more,
+    so a menu, a header or a footer between two stretches of prose splits them; a subheading, a
+    short sentence or a one-line paragraph set off by blank lines (`isolated`) does not.
     """
     if b.label in (BOILERPLATE, RELATED):
         return None
     if b.label in (BYLINE, DATE, CREDIT, CAPTION, HEADLINE):
-        return -float(s.medium_penalty)
+        return -float(s.medium_penalty), True
     kind = b.scores.get("kind")
+    chars = b.scores["chars"]
     if kind == "prose":
-        return float(min(b.scores["chars"], s.prose_cap))
+        return float(min(chars, s.prose_cap)), False
     if kind == "linky":
-        return -float(s.short_penalty)
+        return -float(s.short_penalty), True
     if b.scores.get("bullet") or b.kind == "li":
-        return b.scores["chars"] / 4 if b.scores["terminal"] or b.scores["chars"] > s.short_max_chars else -5.0
-    if kind == "medium":
-        return b.scores["chars"] / 3 if b.scores["terminal"] else -float(s.medium_penalty)
-    return -float(s.short_penalty)
+        return (chars / 4, False) if b.scores["terminal"] or chars > s.short_max_chars else (-5.0, True)
+    if b.scores["terminal"] and b.scores["words"] >= 3:
+        return chars / 3, False  # a short sentence or question
+    if isolated and b.scores["words"] >= 2:
+        return -float(s.medium_penalty), False  # a heading or a one-line paragraph
+    return (-float(s.medium_penalty) if kind == "medium" else -float(s.short_penalty)), True
 
 
 def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     """The (start, end) of the maximum-sum run of block scores: the article's anchor."""
     best, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, -1
-    streak = 0  # consecutive blocks with a negative score
-    for i, b in enumerate(blocks):
-        score = block_score(b, s)
-        if score is None:
+    streak = 0  # consecutive menu-like blocks
+    live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")]
+    for k, i in enumerate(live):
+        b = blocks[i]
+        if b.scores.get("cut_after") == "drop":
+            total, start, streak = 0.0, -1, 0  # a "most read" or comments marker: the article does not go on
             continue
-        streak = streak + 1 if score < 0 else 0
-        score *= max(streak, 1)
+        if b.label in (BOILERPLATE, RELATED):
+            continue
+        nxt = blocks[live[k + 1]] if k + 1 < len(live) else None
+        isolated = b.kind in ISOLATED_KINDS or (b.gap_before and (nxt is None or nxt.gap_before))
+        score, menu_like = block_score(b, s, isolated)
+        if score >= 0:
+            streak = 0
+        elif menu_like:
+            streak += 1
+            score *= streak
         if start < 0 or total <= 0:
             if score <= 0:
                 total, start = 0.0, -1
