@@ -53,7 +53,7 @@ class Settings:
             setattr(self, name, rules.setting(name, default))
 
 
-def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False) -> tuple[int, int]:
+def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: dict | None = None) -> tuple[int, int]:
     """Label the blocks in place. Returns the article's (start, end) block indexes, or (-1, -1)."""
     settings = Settings(rules)
     apply_rules(blocks, rules, html)
@@ -61,6 +61,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False) -> tupl
     for b in blocks:
         if b.label != BOILERPLATE:
             measure(b, words, settings)
+    if html:
+        weigh_html_hints(blocks, meta or {})
     cut_after_markers(blocks, settings)
     find_captions(blocks, rules)
     start, end = densest_run(blocks, settings)
@@ -151,6 +153,23 @@ def is_title_like(b: Block, s: Settings, min_words: int = 2, links: bool = False
         sc.get("chars", 0) <= s.title_max_chars and (links or sc.get("kind") != "linky")
 
 
+def weigh_html_hints(blocks: list[Block], meta: dict) -> None:
+    """HTML says where the article is: text inside <article>/<main>/an article-body element, or
+    repeated in the page's JSON-LD articleBody, counts more; text outside such a container, when
+    the page has one, counts less."""
+    body = meta.get("jsonld", {}).get("articleBody") if isinstance(meta.get("jsonld"), dict) else None
+    body = " ".join(body.split()).casefold() if isinstance(body, str) and len(body) > 200 else ""
+    live = [b for b in blocks if b.label != BOILERPLATE]
+    inside = sum(len(b.text) for b in live if b.hints.get("in_article"))
+    total = sum(len(b.text) for b in live) or 1
+    partial = 0.05 < inside / total < 0.97
+    for b in live:
+        if body and len(b.text) >= 30 and b.text.casefold() in body:
+            b.scores["weight"] = 1.5
+        elif partial:
+            b.scores["weight"] = 1.2 if b.hints.get("in_article") else 0.5
+
+
 # ------------------------------------------------------------------ pass 3: context
 
 
@@ -229,6 +248,8 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
         nxt = blocks[live[k + 1]] if k + 1 < len(live) else None
         isolated = b.kind in ISOLATED_KINDS or (b.gap_before and (nxt is None or nxt.gap_before))
         score, menu_like = block_score(b, s, isolated)
+        weight = b.scores.get("weight", 1.0)
+        score = score * weight if score >= 0 else score / weight
         if score >= 0:
             streak = 0
         elif menu_like:

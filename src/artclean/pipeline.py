@@ -89,7 +89,7 @@ def clean(source: bytes | str, *, lang: str | None = None, input: str = "auto",
     packs = library.select(lang, site_text=text[:200_000], site_hint=site_hint)
     ruleset = _ruleset(library, tuple(id(p) for p in packs), frozenset(disable))
     ruleset.timed_out.clear()
-    start, end = classify(blocks, ruleset, html=mode == "html")
+    start, end = classify(blocks, ruleset, html=mode == "html", meta=page_meta)
     article = segment(blocks, ruleset, start, end, meta=page_meta)
     warnings.extend(ruleset.timed_out.values())
     if not article.found:
