@@ -182,6 +182,7 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
         i += 1
         if not then:
             continue
+        taken = 0
         while i < len(blocks):
             b = blocks[i]
             if b.hints.get("container") != marker.hints.get("container"):
@@ -201,6 +202,9 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
             if then == "related" and is_title_like(b, s, min_words=3, links=True) and \
                     b.label in (None, RELATED, BOILERPLATE):
                 b.label, b.rule = RELATED, marker.rule
+                taken += 1
+            elif then == "related" and taken:
+                break  # something that is not a link title ends the list
             else:
                 _drop(b, marker.rule)
             i += 1

@@ -21,7 +21,7 @@ _WORD = regex.compile(r"\w+")
 def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: dict | None = None) -> Article:
     settings = Settings(rules)
     html = meta or {}
-    choose_headline(blocks, start, settings, html)
+    choose_headline(blocks, start, settings, html, rules.function_words)
     if start >= 0:
         find_datelines(blocks, rules)
     for b in blocks:
@@ -74,47 +74,63 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 # ------------------------------------------------------------------ headline
 
 
-def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict) -> None:
-    """The title-like line closest above the article; in HTML the h1 the metadata agrees with."""
+HEADLINE_SEARCH = 40  # blocks above the article searched for its headline
+_CONTENT_WORD = regex.compile(r"[^\W\d_]{4,}")
+
+
+def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, function_words=frozenset()) -> None:
+    """Mark the article's own title: in HTML its h1; in text the title line above the article
+    that best shares the article's words, is close to it and long enough to be a title."""
     if any(b.label == HEADLINE for b in blocks):
         return
-    wanted = _html_headline(html)
-    if html:
-        for b in blocks:
-            if b.kind == "h1" and b.label not in (BOILERPLATE,) and (not wanted or _same_words(b.text, wanted)):
-                b.label, b.rule = HEADLINE, "html:h1"
-                return
-        if wanted:
-            for b in blocks:
-                if b.label != BOILERPLATE and _same_words(b.text, wanted) and b.kind.startswith("h"):
-                    b.label, b.rule = HEADLINE, "html:title"
-                    return
-            return
-    if start < 0:
+    if html and _choose_h1(blocks, html):
         return
-    texts = {}
+    if start < 0 or html:
+        return
+    body = [b.text for b in blocks[start:] if b.label == BODY][:6]
+    body_words = _content_words(" ".join(body), function_words)
+    counts: dict[str, int] = {}
     for b in blocks:
-        key = b.text.casefold()
-        texts[key] = texts.get(key, 0) + 1
+        counts[b.text.casefold()] = counts.get(b.text.casefold(), 0) + 1
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, -1, -1):
+    for i in range(start - 1, max(-1, start - 1 - HEADLINE_SEARCH), -1):
         b = blocks[i]
-        if b.scores.get("zone") != "header":
-            if b.label == BOILERPLATE:
-                continue
-            break
-        if b.label in (BYLINE, DATE, CREDIT, CAPTION, BOILERPLATE):
+        if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
-        if b.label is None and is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10 and \
-                not _mostly_date(b.text):
-            score = min(b.scores["chars"], 100) + (30 if b.scores["words"] >= 4 else 0) - 20 * distance
-            if texts[b.text.casefold()] > 1:
-                score += 25
-            if score > best_score:
-                best, best_score = b, score
         distance += 1
+        if not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10 and not _mostly_date(b.text)):
+            continue
+        words = _content_words(b.text, function_words)
+        overlap = len(words & body_words) / len(words) if words else 0.0
+        score = 50 * overlap + min(b.scores["chars"], 120) / 3 + (10 if b.scores["words"] >= 4 else 0) \
+            + (15 if counts[b.text.casefold()] > 1 else 0) - 2 * distance
+        if score > best_score:
+            best, best_score = b, score
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
+        best.scores.pop("zone", None)
+
+
+def _content_words(text: str, function_words) -> set[str]:
+    return {w for w in _CONTENT_WORD.findall(text.casefold()) if w not in function_words}
+
+
+def _choose_h1(blocks: list[Block], html: dict) -> bool:
+    """The visible h1: inside the article if one is, else the one the page's metadata agrees with."""
+    wanted = _html_headline(html) or ""
+    h1s = [b for b in blocks if b.kind == "h1" and len(b.text.split()) >= 2 and
+           (b.label != BOILERPLATE or (b.rule or "").startswith("html:"))]
+    if not h1s:
+        for b in blocks:  # some pages put the title in an h2
+            if wanted and b.label != BOILERPLATE and b.kind.startswith("h") and _same_words(b.text, wanted):
+                b.label, b.rule = HEADLINE, "html:title"
+                return True
+        return False
+    wanted_words = set(_WORD.findall(wanted.casefold()))
+    best = max(h1s, key=lambda b: (bool(b.hints.get("in_article")),
+                                   len(set(_WORD.findall(b.text.casefold())) & wanted_words), -blocks.index(b)))
+    best.label, best.rule = HEADLINE, "html:h1"
+    return True
 
 
 def _mostly_date(text: str) -> bool:
