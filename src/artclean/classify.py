@@ -35,6 +35,7 @@ DEFAULTS = {
 }
 
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
+BYLINE_SEARCH = 40  # blocks above the article where a byline or dateline still belongs to it
 HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
@@ -386,6 +387,8 @@ def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> Non
         if b.scores.get("protected"):
             b.label, b.rule = BODY, b.scores["protected"]
             continue
+        if b.label in (BYLINE, DATE) and start - BYLINE_SEARCH <= i < start:
+            continue  # a byline or dateline further up the page header: segment decides
         _drop(b, "feature:before-article" if i < start else "feature:after-article")
 
 

@@ -133,9 +133,16 @@ def common_options(fn):
               help="Output format.")
 @click.option("-o", "--output", metavar="FILE", help="Write here (atomically) instead of stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show what cleaning removes (as `artclean diff`) instead.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if cleaning would remove anything, else 0.")
+@click.option("--allow", multiple=True, metavar="RULE_ID", help="With --check: removals by this rule (glob) are fine.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", help="Colour for --diff.")
 @common_options
-def clean_command(file, fmt, output, quiet, lang, input_mode, rules, disable, site, input_name, max_bytes):
+def clean_command(file, fmt, output, quiet, show_diff, check, allow, color, lang, input_mode, rules, disable, site,
+                  input_name, max_bytes):
     """Clean one article from FILE (or stdin when FILE is - or missing)."""
+    if (show_diff or check) and output:
+        raise click.UsageError("--diff and --check print to stdout and stderr; leave out -o")
     data, name = read_source(file)
     if input_name and file == "-":
         name = input_name
@@ -144,6 +151,10 @@ def clean_command(file, fmt, output, quiet, lang, input_mode, rules, disable, si
     if not quiet:
         for warning in article.meta.get("warnings", []):
             click.echo(f"artclean: warning: {name}: {warning}", err=True)
+    if show_diff or check:
+        from .preview import preview
+
+        sys.exit(preview(article, data, name, diff=show_diff, do_check=check, allow=allow, color=color, quiet=quiet))
     emit(render(article, fmt), output, name)
     if not article.found:
         sys.exit(EXIT_NO_ARTICLE)

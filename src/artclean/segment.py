@@ -183,8 +183,45 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
             else:
                 extra.label, extra.rule = BOILERPLATE, extra.rule or "feature:extra-byline"
         return
+    named = None if html and names else _name_line_near_header(blocks)
+    if named is not None:
+        art.byline = _trim_to_names(named.text, names)
+        art.meta["byline_text"] = named.text
+        named.label, named.rule = BYLINE, "feature:name-line"
+        return
+    hinted = next((b for b in blocks if b.hints.get("byline") and len(b.text) <= 120 and
+                   b.label not in (HEADLINE, RELATED) and not (b.rule or "").startswith(("html:", "feature:after"))), None)
+    if hinted is not None:
+        value = _BYLINE_MARKER.sub("", hinted.text).strip(" ,|·-–—")
+        if value and not _mostly_date(value):
+            art.byline = _trim_to_names(value, names)
+            art.meta["byline_text"] = hinted.text
+            return
     if names:
         art.byline = ", ".join(names)
+
+
+# A person's name on a line of its own: 2-4 capitalised words, maybe particles and a suffix ("Ph.D.").
+_NAME_LINE = regex.compile(
+    r"^(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,})(?:\s(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
+    r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d -]{2,30})?$")
+
+
+def _name_line_near_header(blocks: list[Block]) -> Block | None:
+    """A bare author name right by the headline or the dateline (within two lines)."""
+    anchors = [i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)]
+    for i in anchors:
+        for j in (i + 1, i + 2, i - 1, i - 2):
+            if 0 <= j < len(blocks):
+                b = blocks[j]
+                if (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line")) and \
+                        len(b.text) <= 60 and _NAME_LINE.match(b.text) and b.scores.get("function_words") in (None, 0):
+                    return b
+    return None
+
+
+_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text)\s+)?(?:by|von|par|por|di|door|"
+                               r"autor(?:in)?|author|auteur|autore)\b\s*:?\s*", regex.IGNORECASE)
 
 
 def _html_authors(html: dict) -> list[str]:
