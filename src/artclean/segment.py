@@ -264,12 +264,7 @@ def find_datelines(blocks: list[Block], rules: RuleSet) -> None:
 
 
 def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) -> None:
-    for value in _html_dates(html):
-        iso = parse_date(value, {})
-        if iso:
-            art.date = iso
-            art.meta["date_text"] = value
-            break
+    """The publication date: the dateline a reader sees by the headline, else the page's metadata."""
     dated = [b for b in blocks if b.label == DATE]
     dated.sort(key=lambda b: bool(UPDATE_WORDS.search(b.original or b.text)))  # publication before update
     prefer_mdy = any(p.language == "en" for p in rules.packs)
@@ -285,6 +280,13 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
     for b in dated:
         if not b.scores.get("merged"):
             b.label = BOILERPLATE
+    if art.date is None or (len(art.date) == 10 and _html_dates(html)):
+        for value in _html_dates(html):
+            iso = parse_date(value, {})
+            if iso and (art.date is None or iso.startswith(art.date)):
+                art.date = iso  # the same day, with the time and offset the metadata adds
+                art.meta["date_text"] = art.meta.get("date_text") or value
+                break
 
 
 def _html_dates(html: dict) -> list[str]:
