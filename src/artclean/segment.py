@@ -87,13 +87,14 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
         return
     if start < 0 or html:
         return
-    body = [b.text for b in blocks[start:] if b.label == BODY][:6]
+    body = [b.text for b in blocks[start:] if b.label == BODY][:12]
     body_words = _content_words(" ".join(body), function_words)
-    counts: dict[str, int] = {}
-    for b in blocks:
-        counts[b.text.casefold()] = counts.get(b.text.casefold(), 0) + 1
+    counts: dict[str, int] = {}  # how often a line recurs, not counting a repeat on the next line
+    for k, b in enumerate(blocks):
+        if k == 0 or blocks[k - 1].text != b.text:
+            counts[b.text.casefold()] = counts.get(b.text.casefold(), 0) + 1
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, max(-1, start - 1 - HEADLINE_SEARCH), -1):
+    for i in range(start - 1, -1, -1):
         b = blocks[i]
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
@@ -102,8 +103,11 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
             continue
         words = _content_words(b.text, function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
+        after = [x for x in blocks[i + 1:i + 6] if x.label != BOILERPLATE or x.rule == "feature:before-article"][:3]
+        header = any(x.label in (BYLINE, DATE) for x in after)  # "title, byline, date": an article header
         score = 50 * overlap + min(b.scores["chars"], 120) / 3 + (10 if b.scores["words"] >= 4 else 0) \
-            + (15 if counts[b.text.casefold()] > 1 else 0) - 2 * distance
+            + (15 if counts.get(b.text.casefold(), 0) > 1 else 0) + (40 if header else 0) - (2 * distance if distance < HEADLINE_SEARCH else
+                                                               2 * HEADLINE_SEARCH + distance / 2)
         if score > best_score:
             best, best_score = b, score
     if best is not None:
@@ -133,8 +137,12 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     return True
 
 
+_DATEISH = regex.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}|\d{1,2}:\d{2}|\b\d{1,2},?\s(?:19|20)\d\d\b")
+
+
 def _mostly_date(text: str) -> bool:
-    return sum(ch.isdigit() for ch in text) >= 0.15 * len(text)
+    """A line that is mostly a date or time stamp, not a title that happens to hold a year."""
+    return sum(ch.isdigit() for ch in text) >= 0.15 * len(text) and _DATEISH.search(text) is not None
 
 
 def _html_headline(html: dict) -> str | None:
