@@ -6,6 +6,7 @@ decided in errors.py; a traceback is never printed (an internal error saves it t
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE, ArtcleanError, ConfigError
+from .errors import EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE, ArtcleanError, ConfigError
 from .output import write_atomic
 from .pipeline import clean
 
@@ -183,6 +184,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _silence_stdout()
         code = 141
+    except OSError as exc:  # a full disk or a vanished output: one line, no traceback
+        what = "no space left on device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        click.echo(f"artclean: error: {exc.filename or '<stdout>'}: cannot write ({what})", err=True)
+        _silence_stdout()
+        code = EXIT_DATA
     except Exception:
         log = _save_traceback()
         click.echo(f"artclean: internal error ({sys.exc_info()[1]!r}); traceback saved to {log}; please report it",
