@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE, ArtcleanError, ConfigError
+from .config import for_command
 from .output import write_atomic
 from .pipeline import clean
 
@@ -144,11 +145,12 @@ def clean_command(file, fmt, output, quiet, show_diff, check, allow, color, lang
     """Clean one article from FILE (or stdin when FILE is - or missing)."""
     if (show_diff or check) and output:
         raise click.UsageError("--diff and --check print to stdout and stderr; leave out -o")
+    settings = for_command(click.get_current_context(), rules, disable, lang, fmt, input_mode)
     data, name = read_source(file)
     if input_name and file == "-":
         name = input_name
-    article = clean(data, lang=lang, input=input_mode, rules=list(rules), name=name, site=site, disable=disable,
-                    max_bytes=max_bytes)
+    article = clean(data, lang=settings.lang, input=settings.input, rules=settings.library(), name=name, site=site,
+                    disable=settings.disable, max_bytes=max_bytes)
     if not quiet:
         for warning in article.meta.get("warnings", []):
             click.echo(f"artclean: warning: {name}: {warning}", err=True)
@@ -156,7 +158,7 @@ def clean_command(file, fmt, output, quiet, show_diff, check, allow, color, lang
         from .preview import preview
 
         sys.exit(preview(article, data, name, diff=show_diff, do_check=check, allow=allow, color=color, quiet=quiet))
-    emit(render(article, fmt), output, name)
+    emit(render(article, settings.format), output, name)
     if not article.found:
         sys.exit(EXIT_NO_ARTICLE)
 

@@ -3,7 +3,7 @@
     artclean rules list [--lang de]       packs and rule counts, and where each pack came from
     artclean rules show de.share-widget   one rule: pack, FILE:LINE, action, match, examples
     artclean rules test [PATH...]         run every example (shipped and configured packs by default)
-    artclean rules lint PATH... [--strict] validation plus shadowing, slow regexes, missing examples
+    artclean rules lint [PATH...] [--strict]   validation, examples, shadowing, slow regexes
     artclean rules new --lang sv -o sv.yaml   a starter pack that passes lint
 
 Problems are one line each, `FILE:LINE: rule ID: problem`, on stdout; summaries go to stderr.
@@ -25,8 +25,8 @@ import click
 
 from .config import Config, load_config, merge
 from .errors import EXIT_USAGE, ConfigError, RulePackError
-from .rulepack import (Pack, Rule, RuleTimeout, _check_unique, builtin_packs, builtin_rules_dir, check_examples,
-                       lint_pack, load_pack, norm, pack_files)
+from .rulepack import (REGEX_TIMEOUT, Pack, Rule, RuleTimeout, _check_unique, builtin_packs, builtin_rules_dir,
+                       check_examples, lint_pack, load_pack, norm, pack_files)
 
 EXIT_FAILED = 1
 
@@ -41,7 +41,7 @@ def _display(path: str | Path) -> str:
 
 
 def _origin(origin: str) -> str:
-    return origin if origin in ("builtin", "--rules", "ARTCLEAN_RULES", "lint") else _display(origin)
+    return origin if origin in ("builtin", "--rules", "ARTCLEAN_RULES", "argument") else _display(origin)
 
 
 def _settings(rules: tuple[str, ...] = ()) -> Config:
@@ -64,8 +64,6 @@ def _shipped() -> list[Pack]:
 
 def example_failures(rule: Rule) -> list[str]:
     """check_examples(rule), with an example whose regex times out reported as a failure, not a crash."""
-    from .rulepack import REGEX_TIMEOUT
-
     try:
         return check_examples(rule)
     except RuleTimeout:
@@ -224,7 +222,7 @@ def _targets(paths: tuple[str, ...]) -> list[tuple[Path, str]]:
             files = pack_files(path)
             if not files:
                 raise ConfigError("no rule packs (*.yaml) in this folder", path=p)
-            out.extend((f, "lint") for f in files)
+            out.extend((f, "argument") for f in files)
         return out
     settings = _settings()
     out = [(f, "builtin") for f in pack_files(builtin_rules_dir())]
@@ -269,8 +267,8 @@ def test_command(paths: tuple[str, ...], quiet: bool) -> None:
                 click.echo(_relative_message(message, rule))
     if not quiet:
         verdict = "all pass" if not failures else f"{failures} failed"
-        extra = f"; {invalid} invalid pack{'s' if invalid != 1 else ''}" if invalid else ""
-        _err(f"{len(packs)} packs, {rules} rules, {examples} examples: {verdict}{extra}")
+        extra = f"; {invalid} invalid pack{'s' if invalid != 1 else ''} not tested" if invalid else ""
+        _err(f"{len(packs)} packs, {rules} rules, {examples} examples tested: {verdict}{extra}")
     if invalid:
         sys.exit(EXIT_USAGE)
     if failures:
@@ -380,8 +378,6 @@ def _slow_regex(rule: Rule) -> str | None:
     Each probe first runs with the run-time timeout; only one that times out is tried again with the
     longer PROBE_TIMEOUT, so that a busy machine does not make an ordinary regex look catastrophic.
     """
-    from .rulepack import REGEX_TIMEOUT
-
     if rule.pattern is None:
         return None
     for probe in _regex_probes(rule.pattern.pattern):
@@ -410,7 +406,7 @@ def lint_packs(files: list[tuple[Path, str]], context: list[Pack] = ()) -> tuple
     first_pack: dict[str, Pack] = {}
     first_rule: dict[str, Rule] = {}
     for pack in packs:
-        if pack.id in first_pack and pack.id != "?":
+        if pack.id in first_pack and pack.id != "?" and first_pack[pack.id].origin == pack.origin:
             problems.append(Problem(pack.path, 1, None, f"pack id {pack.id!r} also used by "
                                                         f"{_display(first_pack[pack.id].path)}"))
         first_pack.setdefault(pack.id, pack)
