@@ -63,6 +63,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
         if b.label != BOILERPLATE:
             measure(b, words, settings)
     if html:
+        drop_furniture(blocks)
         weigh_html_hints(blocks, meta or {})
     cut_after_markers(blocks, settings)
     find_captions(blocks, rules)
@@ -87,8 +88,7 @@ def apply_rules(blocks: list[Block], rules: RuleSet, html: bool) -> None:
         hit = rules.match(b.text)
         if container in HTML_FURNITURE and not b.hints.get("in_article") and not (
                 hit and hit[0].action in ("cut-after", "keep")):
-            _drop(b, f"html:{container}")
-            continue
+            b.scores["furniture"] = container  # dropped by drop_furniture() unless the article is in there
         if hit:
             rule, value = hit
             b.scores["rule_match"] = rule.id
@@ -154,6 +154,24 @@ def is_title_like(b: Block, s: Settings, min_words: int = 2, links: bool = False
         sc.get("chars", 0) <= s.title_max_chars and (links or sc.get("kind") != "linky")
 
 
+def drop_furniture(blocks: list[Block]) -> None:
+    """Drop what sits in navigation, footers, sidebars, comment and share boxes, unless most of the
+    page's prose is in there: some sites wrap the whole article in such an element. Then those
+    blocks only count less when finding the article."""
+    marked = [b for b in blocks if b.scores.get("furniture") and b.label not in (BOILERPLATE, RELATED)]
+    if not marked:
+        return
+    total = sum(b.scores["chars"] for b in blocks if b.label != BOILERPLATE and b.scores.get("kind") == "prose")
+    inside = sum(b.scores["chars"] for b in marked if b.scores.get("kind") == "prose")
+    if total and inside > 0.6 * total:
+        for b in marked:
+            b.scores["weight"] = 0.5
+        return
+    for b in marked:
+        if not b.scores.get("protected"):
+            _drop(b, f"html:{b.scores['furniture']}")
+
+
 def weigh_html_hints(blocks: list[Block], meta: dict) -> None:
     """HTML says where the article is: text inside <article>/<main>/an article-body element, or
     repeated in the page's JSON-LD articleBody, counts more; text outside such a container, when
@@ -167,7 +185,7 @@ def weigh_html_hints(blocks: list[Block], meta: dict) -> None:
     for b in live:
         if body and len(b.text) >= 30 and b.text.casefold() in body:
             b.scores["weight"] = 1.5
-        elif partial:
+        elif partial and "weight" not in b.scores:
             b.scores["weight"] = 1.2 if b.hints.get("in_article") else 0.5
 
 
@@ -389,7 +407,10 @@ def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> Non
             continue
         if b.label in (BYLINE, DATE) and start - BYLINE_SEARCH <= i < start:
             continue  # a byline or dateline further up the page header: segment decides
-        _drop(b, "feature:before-article" if i < start else "feature:after-article")
+        if b.scores.get("furniture"):
+            _drop(b, f"html:{b.scores['furniture']}")
+        else:
+            _drop(b, "feature:before-article" if i < start else "feature:after-article")
 
 
 # ------------------------------------------------------------------ captions
