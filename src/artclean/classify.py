@@ -39,6 +39,8 @@ BYLINE_SEARCH = 40  # blocks above the article where a byline or dateline still 
 HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
+# Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
+HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…"
 _WORDS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -86,7 +88,7 @@ def apply_rules(blocks: list[Block], rules: RuleSet, html: bool) -> None:
     for b in blocks:
         container = b.hints.get("container") if html else None
         hit = rules.match(b.text)
-        if container in HTML_FURNITURE and not b.hints.get("in_article") and not (
+        if container in HTML_FURNITURE and (not b.hints.get("in_article") or container in HTML_BOXES) and not (
                 hit and hit[0].action in ("cut-after", "keep")):
             b.scores["furniture"] = container  # dropped by drop_furniture() unless the article is in there
         if hit:
@@ -348,7 +350,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
     if is_quotation(b.text):
         return QUOTE
     nxt = next((f for f in following if f.label not in (BOILERPLATE, CREDIT, CAPTION)), None)
-    if b.text.endswith("?") and b.scores["words"] <= 12 and nxt is not None and nxt.scores.get("kind") == "prose":
+    if b.text.endswith("?") and b.scores["words"] <= 12 and nxt is not None and \
+            nxt.scores.get("kind") in ("prose", "medium"):
         return SUBHEADING  # "Was bedeutet das für Mieter?" between paragraphs
     if b.scores.get("kind") == "prose" or b.scores.get("terminal") or b.scores.get("protected"):
         return BODY
@@ -364,6 +367,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
 
 def is_quotation(text: str) -> bool:
     """A paragraph that is one quotation and nothing else: „…“, "…", «…», “…”."""
+    if text.endswith(".") and text[-2:-1] in CLOSE_QUOTES:
+        text = text[:-1]  # “…”. with the full stop outside the quote marks
     if len(text) < 20 or text[0] not in OPEN_QUOTES or text[-1] not in CLOSE_QUOTES:
         return False
     return sum(text.count(q) for q in QUOTE_MARKS) == 2

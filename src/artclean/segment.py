@@ -24,6 +24,7 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
     choose_headline(blocks, start, settings, html, rules.function_words)
     if start >= 0:
         find_datelines(blocks, rules)
+        keep_standfirst(blocks, start)
     for b in blocks:
         if b.scores.get("zone") == "header" and b.label is None:
             b.label, b.rule = BOILERPLATE, "feature:before-article"
@@ -113,6 +114,16 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
         best.scores.pop("zone", None)
+
+
+def keep_standfirst(blocks: list[Block], start: int) -> None:
+    """Prose between the headline and the article (a standfirst above the byline) is the lead."""
+    head = next((i for i, b in enumerate(blocks[:start]) if b.label == HEADLINE), None)
+    if head is None:
+        return
+    for b in blocks[head + 1:start]:
+        if b.scores.get("zone") == "header" and b.label is None and b.scores.get("kind") == "prose":
+            b.label, b.rule = BODY, "feature:standfirst"
 
 
 def _content_words(text: str, function_words) -> set[str]:
