@@ -601,6 +601,8 @@ class RuleSet:
         self._buckets: dict[tuple[str, int], tuple[list[int], Any]] = {}
         self._combined: dict[tuple[int, ...], Any] = {}
         self._inline_literals = tuple(c.casefold() for r in self.inline_rules for c in r.contains)
+        inline_needles = [needles(r.pattern.pattern) for r in self.inline_rules if r.pattern is not None]
+        self._inline_needles = None if None in inline_needles else tuple(n for ns in inline_needles for n in ns)
         self._inline_prefilter = _combined([r for r in self.inline_rules if r.pattern is not None])
 
     def match(self, text: str) -> tuple[Rule, str | None] | None:
@@ -659,7 +661,9 @@ class RuleSet:
             return text, []
         folded = text.casefold()
         if not any(lit in folded for lit in self._inline_literals):
-            if self._inline_prefilter is None or not self._inline_prefilter.search(text, timeout=REGEX_TIMEOUT):
+            if self._inline_needles is not None and not any(n in folded for n in self._inline_needles):
+                return text, []
+            if self._inline_prefilter is None or not _prefilter(self._inline_prefilter, text, anywhere=True):
                 return text, []
         removed: list[tuple[str, str]] = []
         for rule in self.inline_rules:
@@ -800,6 +804,53 @@ def _first_classes(op, av) -> set[str]:
                 raise ValueError("negated or unknown class")
         return names
     raise ValueError("unindexable start")
+
+
+MAX_NEEDLES = 8
+
+
+def needles(pattern: str) -> frozenset[str] | None:
+    """Substrings (casefolded) of which every match of the pattern contains one, or None.
+
+    A cheap test before running a regex: "Copy to clipboard|Close Button" needs "copy to clipboard"
+    or "close button" in the line; a breadcrumb pattern needs one of its separators.
+    """
+    try:
+        simple = _INLINE_FLAGS.sub("(?:", _UNICODE_ESCAPE.sub(r"\\w", pattern))
+        found = _needles(list(_sre_parse.parse(simple)))
+    except Exception:
+        return None
+    return frozenset(found) if found and len(found) <= MAX_NEEDLES else None
+
+
+def _needles(items: list) -> set[str] | None:
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and len(candidate) <= MAX_NEEDLES and (
+                best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    run = ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av).casefold()
+            continue
+        consider({run} if run else None)
+        run = ""
+        if op is _sre.SUBPATTERN:
+            consider(_needles(list(av[-1])))
+        elif op is _sre.BRANCH:
+            parts = [_needles(list(seq)) for seq in av[1]]
+            consider(set().union(*parts) if all(parts) else None)
+        elif (op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) or op is getattr(_sre, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            consider(_needles(list(av[2])))
+        elif op is _sre.IN:
+            chars = _class_chars(av)
+            consider(set(chars[0]) if chars and not chars[1] else None)
+    consider({run} if run else None)
+    return best
 
 
 def _class_chars(av) -> tuple[set[str], set[str]] | None:
