@@ -3,6 +3,8 @@ body, related links, and the list of everything removed with the rule or feature
 
 from __future__ import annotations
 
+from html import unescape
+
 import regex
 
 from .classify import Settings, is_title_like
@@ -156,16 +158,37 @@ def _mostly_date(text: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= 0.15 * len(text) and _DATEISH.search(text) is not None
 
 
+_TITLE_SEPARATOR = regex.compile(r"\s+(?:[|–—·•»-]|::)\s+")
+
+
 def _html_headline(html: dict) -> str | None:
+    """The title the page's metadata gives, without a site-name suffix the page confirms."""
     jsonld = html.get("jsonld") or {}
-    for value in (jsonld.get("headline"), html.get("og_title"), html.get("twitter_title")):
-        if isinstance(value, str) and value.strip():
-            return norm(value)
-    title = html.get("title")
-    if isinstance(title, str) and title.strip():
-        parts = regex.split(r"\s+[|–—:·•-]\s+|\s+::\s+", norm(title))
-        return max(parts, key=len)
-    return None
+    candidates = [v for v in (jsonld.get("headline"), html.get("og_title"), html.get("twitter_title"),
+                              html.get("title")) if isinstance(v, str) and v.strip()]
+    if not candidates:
+        return None
+    return _strip_site_name(norm(unescape(candidates[0])), html, candidates)
+
+
+def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    site = {_alnum(html.get("og_site_name") or "")}
+    host = regex.sub(r"^https?://(?:www\.)?", "", str(html.get("url") or "")).split("/")[0]
+    site.add(_alnum(host.rsplit(".", 1)[0]) if host else "")
+    tail, head = parts[-1], parts[0]
+    others = [norm(unescape(c)) for c in candidates if norm(unescape(c)) != title]
+    confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o
+                                                            for o in others)
+    if confirmed or (len(tail.split()) <= 3 and any(tail in norm(c) for c in others)):
+        return title[:title.rindex(tail)].rstrip(" |–—·•»-:")
+    return title
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _same_words(a: str, b: str) -> bool:
