@@ -154,3 +154,12 @@ rules:
     rules = RuleSet([base, site])
     assert rules.match("Diesen Artikel teilen")[0].action == "keep"
     assert rules.cut_inline("Ende.Copy to clipboard") == ("Ende.Copy to clipboard", [])
+
+
+def test_shipped_packs_pass_the_full_validation_they_skip_at_load_time():
+    # Shipped packs compile their regexes lazily; loaded as a user's pack, every regex is checked now.
+    from artclean.rulepack import builtin_rules_dir, pack_files
+
+    for path in pack_files(builtin_rules_dir()):
+        pack = load_pack(path, origin="--rules")
+        assert all(r.pattern is not None for r in pack.rules if r.regex_source is not None)

@@ -29,6 +29,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from .errors import ConfigError, RulePackError
 
 CONFIG_FILES = (".artclean.yaml", ".artclean.yml")
@@ -182,7 +184,7 @@ def _read_yaml(text: str, where: str):
     from .rulepack import _Lines, _plain
 
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ConfigError(f"YAML syntax error: {exc.problem or exc.context}", path=where,
