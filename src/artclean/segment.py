@@ -37,6 +37,7 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
         _drop_copies(blocks, art.headline)
     elif headline is not None:
         _drop_copies(blocks, headline.text, keep=headline)
+    join_split_bylines(blocks, rules)
     _fill_byline(art, blocks, html)
     _fill_date(art, blocks, rules, html)
     _fill_captions(art, blocks)
@@ -247,6 +248,22 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
 _NAME_LINE = regex.compile(
     r"^(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,})(?:\s(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
     r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d -]{2,30})?$")
+
+
+def join_split_bylines(blocks: list[Block], rules: RuleSet) -> None:
+    """"By" on one line and the name on the next (as many page layouts render): if the two lines
+    read together match a byline rule of the packs, the name line is the byline."""
+    for k in range(len(blocks) - 1):
+        marker, name = blocks[k], blocks[k + 1]
+        if len(marker.text) > 25 or len(name.text) > 80 or name.label not in (None, BOILERPLATE) or \
+                (name.label == BOILERPLATE and not (name.rule or "").startswith("feature:")):
+            continue
+        if marker.label == BYLINE or marker.scores.get("words", 9) > 4:
+            continue
+        hit = rules.match(f"{marker.text} {name.text}")
+        if hit and hit[0].action == "label" and hit[0].label == BYLINE:
+            name.label, name.rule, name.value = BYLINE, hit[0].id, hit[1]
+            name.original = f"{marker.text} {name.text}"
 
 
 def _name_line_near_header(blocks: list[Block]) -> Block | None:
