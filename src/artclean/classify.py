@@ -9,7 +9,8 @@ Three passes, in this order:
    (or become related links after a marker), and the blocks just above it are the header zone,
    where `segment` finds the headline, captions, byline and date.
 
-Every threshold comes from the packs' `classifier:` settings (defaults below, in rules/generic.yaml).
+Every threshold comes from the packs' `classifier:` settings (rules/generic.yaml sets them all; the
+DEFAULTS below only apply when no loaded pack does, e.g. with the generic pack switched off).
 """
 
 from __future__ import annotations
