@@ -72,6 +72,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     find_captions(blocks, rules)
     start, end = densest_run(blocks, settings)
     start = header_start(blocks, start, end, settings)
+    end = next_header(blocks, start, end, settings)
     if start < 0:
         for b in blocks:
             if b.label is None or b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
@@ -317,6 +318,25 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
                             and blocks[j].label is None), None)
         return prose_after if prose_after is not None else start
     return start
+
+
+def next_header(blocks: list[Block], start: int, end: int, s: Settings) -> int:
+    """Where the article ends inside the densest run: before the next article header (a title
+    followed closely by a byline or dateline) once the article has had its prose. Teaser lists and
+    the next article of an endless page look like that."""
+    if start < 0:
+        return end
+    live = [i for i in range(start, end + 1) if blocks[i].label not in (BOILERPLATE, RELATED)]
+    prose = 0
+    for k, i in enumerate(live):
+        b = blocks[i]
+        if b.scores.get("kind") == "prose" and b.label is None:
+            prose += b.scores["chars"]
+        if prose < 400 or b.label is not None or not is_title_like(b, s, min_words=3):
+            continue
+        if any(blocks[j].label in (BYLINE, DATE) for j in live[k + 1:k + 4]):
+            return live[k - 1] if k else end
+    return end
 
 
 def label_region(blocks: list[Block], start: int, end: int, s: Settings) -> None:
