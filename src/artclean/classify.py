@@ -145,8 +145,8 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
         kind = "short"
     else:
         kind = "medium"
-    if b.link_density > s.max_link_density:
-        kind = "linky"
+    if b.link_density > s.max_link_density and (kind != "prose" or b.link_density > 0.8):
+        kind = "linky"  # a paragraph of prose with a few long links is still prose
     b.scores.update(chars=n, words=len(words), terminal=terminal, function_words=None if fw is None else round(fw, 2),
                     kind=kind, bullet=bullet)
 
@@ -322,8 +322,8 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
 
 def next_header(blocks: list[Block], start: int, end: int, s: Settings) -> int:
     """Where the article ends inside the densest run: before the next article header (a title
-    followed closely by a byline or dateline) once the article has had its prose. Teaser lists and
-    the next article of an endless page look like that."""
+    followed closely by a dateline) once the article has had its prose. Teaser lists and the next
+    article of an endless page look like that; a boxout inside the HTML article element does not."""
     if start < 0:
         return end
     live = [i for i in range(start, end + 1) if blocks[i].label not in (BOILERPLATE, RELATED)]
@@ -332,9 +332,9 @@ def next_header(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         b = blocks[i]
         if b.scores.get("kind") == "prose" and b.label is None:
             prose += b.scores["chars"]
-        if prose < 400 or b.label is not None or not is_title_like(b, s, min_words=3):
+        if prose < 400 or b.label is not None or b.hints.get("in_article") or not is_title_like(b, s, min_words=3):
             continue
-        if any(blocks[j].label in (BYLINE, DATE) for j in live[k + 1:k + 4]):
+        if any(blocks[j].label == DATE for j in live[k + 1:k + 4]):
             return live[k - 1] if k else end
     return end
 
