@@ -147,8 +147,9 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
         kind = "medium"
     if b.link_density > s.max_link_density and (kind != "prose" or b.link_density > 0.8):
         kind = "linky"  # a paragraph of prose with a few long links is still prose
+    digits = sum(ch.isdigit() for ch in text) / n if kind != "prose" else 0.0
     b.scores.update(chars=n, words=len(words), terminal=terminal, function_words=None if fw is None else round(fw, 2),
-                    kind=kind, bullet=bullet)
+                    kind=kind, bullet=bullet, digits=round(digits, 2))
 
 
 def is_title_like(b: Block, s: Settings, min_words: int = 2, links: bool = False) -> bool:
@@ -254,8 +255,8 @@ def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | N
         return (chars / 4, False) if b.scores["terminal"] or chars > s.short_max_chars else (-5.0, True)
     if b.scores["terminal"] and b.scores["words"] >= 3:
         return chars / 3, False  # a short sentence or question
-    if isolated and b.scores["words"] >= 2:
-        return -float(s.medium_penalty), False  # a heading or a one-line paragraph
+    if (isolated or b.scores.get("digits", 0) >= 0.2) and b.scores["words"] >= 2:
+        return -float(s.medium_penalty), False  # a heading, a one-line paragraph or a table row
     return (-float(s.medium_penalty) if kind == "medium" else -float(s.short_penalty)), True
 
 

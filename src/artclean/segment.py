@@ -258,8 +258,11 @@ def join_split_bylines(blocks: list[Block], rules: RuleSet) -> None:
         if len(marker.text) > 25 or len(name.text) > 80 or name.label not in (None, BOILERPLATE) or \
                 (name.label == BOILERPLATE and not (name.rule or "").startswith("feature:")):
             continue
-        if marker.label == BYLINE or marker.scores.get("words", 9) > 4:
+        if marker.label == BYLINE or marker.scores.get("words", 9) > 3:
             continue
+        alone = rules.match(marker.text)
+        if alone and alone[0].action == "label" and alone[0].label == BYLINE:
+            continue  # "By Jane Doe" is a whole byline already; the next line is not part of it
         hit = rules.match(f"{marker.text} {name.text}")
         if hit and hit[0].action == "label" and hit[0].label == BYLINE:
             name.label, name.rule, name.value = BYLINE, hit[0].id, hit[1]
