@@ -7,7 +7,7 @@ from html import unescape
 
 import regex
 
-from .classify import Settings, is_title_like
+from .classify import BYLINE_SEARCH, Settings, is_title_like
 from .dates import is_relative, parse_date
 from .model import (BODY, BOILERPLATE, BYLINE, CAPTION, CREDIT, DATE, HEADLINE, LIST_ITEM, QUOTE, RELATED,
                     SUBHEADING, Article, BodyBlock, Block, Caption, Removal)
@@ -25,7 +25,7 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
     html = meta or {}
     choose_headline(blocks, start, settings, html, rules.function_words)
     if start >= 0:
-        find_datelines(blocks, rules)
+        find_datelines(blocks, rules, start)
         keep_standfirst(blocks, start)
     for b in blocks:
         if b.scores.get("zone") == "header" and b.label is None:
@@ -315,12 +315,14 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
     return byline[begin:end]
 
 
-def find_datelines(blocks: list[Block], rules: RuleSet) -> None:
-    """Short lines that are little more than a date ("Nov. 19, 2019 8:03 am ET") are datelines."""
+def find_datelines(blocks: list[Block], rules: RuleSet, start: int) -> None:
+    """Short lines that are little more than a date ("Nov. 19, 2019 8:03 am ET") are datelines:
+    in the article and in the page header up to BYLINE_SEARCH blocks above it."""
     months = rules.months
-    for b in blocks:
-        if b.label in (None, SUBHEADING, BODY) and b.scores.get("chars", 99) <= 60 and \
-                b.scores.get("words", 99) <= 8 and not b.scores.get("protected"):
+    for i, b in enumerate(blocks):
+        near_header = start - BYLINE_SEARCH <= i < start and b.rule == "feature:before-article"
+        if (b.label in (None, SUBHEADING, BODY) or near_header) and b.scores.get("chars", 99) <= 80 and \
+                b.scores.get("words", 99) <= 12 and not b.scores.get("protected") and not is_relative(b.text):
             if parse_date(b.text, months):
                 b.label, b.rule = DATE, "feature:dateline"
 
@@ -342,6 +344,11 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
     for b in dated:
         if not b.scores.get("merged"):
             b.label = BOILERPLATE
+    if art.date is None and art.meta.get("byline_text"):  # "By Jane Doe | Updated Sep 28, 2025"
+        iso = parse_date(art.meta["byline_text"], rules.months, prefer_mdy=prefer_mdy)
+        if iso:
+            art.date = iso
+            art.meta["date_text"] = art.meta["byline_text"]
     if art.date is None or (len(art.date) == 10 and _html_dates(html)):
         for value in _html_dates(html):
             iso = parse_date(value, {})
