@@ -147,7 +147,7 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
         kind = "medium"
     if b.link_density > s.max_link_density and (kind != "prose" or b.link_density > 0.8):
         kind = "linky"  # a paragraph of prose with a few long links is still prose
-    digits = sum(ch.isdigit() for ch in text) / n if kind != "prose" else 0.0
+    digits = sum(map(str.isdigit, text)) / n if kind != "prose" else 0.0
     b.scores.update(chars=n, words=len(words), terminal=terminal, function_words=None if fw is None else round(fw, 2),
                     kind=kind, bullet=bullet, digits=round(digits, 2))
 

@@ -34,15 +34,16 @@ _TIME_ZONE = regex.compile(r"(?<!\d)(\d{1,2})[:.h](\d{2})\s*(?:([ap])\.?\s?m\.?)
 @lru_cache(maxsize=64)
 def _month_patterns(months: tuple[tuple[str, int], ...]):
     names = sorted((regex.escape(name) for name, _ in months), key=len, reverse=True)
+    lookup = {name.rstrip("."): number for name, number in months}
     if not names:
-        return None, None
+        return None, None, lookup
     alt = "|".join(names)
     # 12. Juni 2025 / 4 de septiembre de 2025 / 3 février 2025 / 4 settembre 2025
     dmy = regex.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+)?({alt})(?![\w])\.?\s*(?:de\s+|del\s+)?,?\s*(\d{{4}})",
                         regex.IGNORECASE)
     # September 4, 2025 / Sept. 4 2025 / juni 12, 2025
     mdy = regex.compile(rf"(?<![\w])({alt})(?![\w])\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})", regex.IGNORECASE)
-    return dmy, mdy
+    return dmy, mdy, lookup
 
 
 def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -> str | None:
@@ -52,8 +53,7 @@ def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -
     m = _ISO.search(text)
     if m:
         return _iso(*m.groups())
-    dmy, mdy = _month_patterns(tuple(sorted(months.items())))
-    lookup = {k.rstrip("."): v for k, v in months.items()}
+    dmy, mdy, lookup = _month_patterns(tuple(sorted(months.items())))
     candidates = []
     if dmy is not None:
         for pat, order in ((dmy, "dmy"), (mdy, "mdy")):

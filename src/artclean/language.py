@@ -45,11 +45,10 @@ def detect_language(texts: list[str], profiles: dict[str, frozenset[str]]) -> tu
     if len(words) < MIN_WORDS:
         return None, 0.0
     index = _index(tuple(sorted(profiles.items())))
-    hits: Counter[str] = Counter()
-    for w in words:
-        langs = index.get(w)
-        if langs:
-            hits.update(langs)
+    hits: dict[str, int] = dict.fromkeys(profiles, 0)
+    for w, n in Counter(words).items():
+        for lang in index.get(w, ()):
+            hits[lang] += n
     ranked = sorted(((hits[lang] / len(words), lang) for lang in profiles), reverse=True)
     best_share, best = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0.0

@@ -37,7 +37,7 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
         _drop_copies(blocks, art.headline)
     elif headline is not None:
         _drop_copies(blocks, headline.text, keep=headline)
-    join_split_bylines(blocks, rules)
+    join_split_bylines(blocks, rules, start)
     _fill_byline(art, blocks, html)
     _fill_date(art, blocks, rules, html)
     _fill_captions(art, blocks)
@@ -98,7 +98,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
         if k == 0 or blocks[k - 1].text != b.text:
             counts[b.text.casefold()] = counts.get(b.text.casefold(), 0) + 1
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, -1, -1):
+    for i in range(start - 1, max(-1, start - 1 - 4 * HEADLINE_SEARCH), -1):
         b = blocks[i]
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
@@ -250,10 +250,11 @@ _NAME_LINE = regex.compile(
     r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d -]{2,30})?$")
 
 
-def join_split_bylines(blocks: list[Block], rules: RuleSet) -> None:
+def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
     """"By" on one line and the name on the next (as many page layouts render): if the two lines
-    read together match a byline rule of the packs, the name line is the byline."""
-    for k in range(len(blocks) - 1):
+    read together match a byline rule of the packs, the name line is the byline. Only in the page
+    header above the article and at its start."""
+    for k in range(max(0, start - BYLINE_SEARCH), min(len(blocks) - 1, max(start, 0) + 10)):
         marker, name = blocks[k], blocks[k + 1]
         if len(marker.text) > 25 or len(name.text) > 80 or name.label not in (None, BOILERPLATE) or \
                 (name.label == BOILERPLATE and not (name.rule or "").startswith("feature:")):
