@@ -28,14 +28,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import click
 
 from . import __version__
 from .cli import FORMATS, common_options, render
-from .errors import (EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_OK, ArtcleanError, ConfigError, InputError,
-                     OutputError)
+from .errors import (EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_OK, EXIT_TERMINATED, ArtcleanError, ConfigError,
+                     InputError, OutputError)
 from .jsonl import (READ_ERRORS, AtomicStream, ErrorLog, LineReader, Manifest, clean_records, is_gz, is_jsonl,
                     line_limit, reason)
 from .output import TEMP_PREFIX, remove_stale_temps, write_atomic
@@ -47,7 +47,6 @@ ERRORS = "errors.jsonl"
 DOC_CHUNK, DOC_CHUNK_BYTES = 8, 4 << 20  # documents per task
 RECORD_CHUNK, RECORD_CHUNK_BYTES = 64, 2 << 20  # JSONL records per task
 FATAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}  # every further write would fail too
-EXIT_TERMINATED = 143
 
 
 # --------------------------------------------------------------------------- options and workers
@@ -76,8 +75,8 @@ class Options:
         for root in (builtin_rules_dir(), *map(Path, self.rules)):
             for f in pack_files(root) if root.exists() else ():
                 digest.update(f.name.encode() + b"\0" + f.read_bytes())
-        settings = {"version": __version__, "rules": digest.hexdigest(), **self.__dict__, "rules_paths": self.rules}
-        return hashlib.sha256(json.dumps(settings, sort_keys=True, default=list).encode()).hexdigest()[:16]
+        settings = {**self.__dict__, "version": __version__, "packs": digest.hexdigest()}
+        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
 
 _WORKER: dict[str, Any] = {}
@@ -453,7 +452,10 @@ class _Signals:
 
     def __enter__(self):
         for sig in (signal.SIGINT, signal.SIGTERM):
-            self.saved[sig] = signal.signal(sig, self._handle)
+            try:
+                self.saved[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread: signals stay as they are
+                pass
         return self
 
     def _handle(self, signum, frame):
@@ -467,12 +469,14 @@ class _Signals:
 
 
 class Engine:
+    """One batch run: prepare OUT, feed the pool in input order, record results, shut down, report."""
+
     def __init__(self, options: Options, plan: Plan, *, jobs: int, resume: bool, quiet: bool):
         self.options, self.plan, self.jobs, self.resume, self.quiet = options, plan, jobs, resume, quiet
         self.key = options.key()
         self.report = Report()
         self.queue: deque[Entry] = deque()
-        self.window = 1 if jobs == 1 else 3 * jobs
+        self.window = 1 if jobs == 1 else 4 * jobs  # tasks in flight: enough to keep every worker busy
         self.fatal: str | None = None
         self.killed = False
         self.signals = _Signals()
@@ -632,6 +636,7 @@ class Engine:
         self.docs, self.docs_bytes = [], 0
 
     def _on_docs(self, units: list[Unit], results: list[tuple]) -> None:
+        entries = []
         for unit, (status, size, out_size, removed, why, fatal) in zip(units, results):
             r = self.report
             r.bytes_in += size
@@ -653,7 +658,8 @@ class Engine:
                 r.removed.update(removed)
                 if status == "no-article":
                     self._failure(unit, "no article found", output=unit.out_rel, status="no-article")
-            self.manifest.add(entry)
+            entries.append(entry)
+        self.manifest.add(*entries)
         self.display.tick()
 
     # ----- JSON Lines
@@ -671,6 +677,8 @@ class Engine:
             self.report.done_files += 1
             if own:
                 self.manifest.add(self._entry(unit, "failed", 0, Counter(failed=1)))
+            else:
+                sink.counts["failed"] += 1
             return
         if own:
             try:
@@ -681,7 +689,7 @@ class Engine:
                 return
             self.sinks.append(sink)
         gz = is_gz(sink.out_rel)
-        chunk, size, position = [], 0, 0
+        chunk, size, position, read_error = [], 0, 0, None
         try:
             for item in reader:
                 chunk.append(item)
@@ -694,13 +702,16 @@ class Engine:
                     self._submit_chunk(unit, sink, gz, chunk, new - position)
                     chunk, size, position = [], 0, new
         except READ_ERRORS as exc:
-            sink.read_error = f"unreadable after line {reader.line} ({exc})"
+            why = str(exc).rstrip(".") or type(exc).__name__
+            read_error = f"unreadable after line {reader.line} ({why})" if reader.line else f"cannot read ({why})"
+            if own:
+                sink.read_error = read_error
         finally:
             reader.close()
         if chunk and not sink.aborted:
             self._submit_chunk(unit, sink, gz, chunk, unit.size - position)
-        if sink.read_error:
-            self._submit(Entry(None, callback=partial(self._on_read_error, unit, sink)))
+        if read_error:
+            self._submit(Entry(None, callback=partial(self._on_read_error, unit, sink, read_error)))
         self._submit(Entry(None, callback=partial(self._finish_jsonl, unit, sink) if own else self._file_done))
 
     def _file_done(self) -> None:
@@ -732,11 +743,11 @@ class Engine:
             self._failure(unit, e["reason"], output=sink.out_rel, line=e["line"], rid=e["id"], status=e["status"])
         self.display.tick()
 
-    def _on_read_error(self, unit: Unit, sink: Sink) -> None:
+    def _on_read_error(self, unit: Unit, sink: Sink, why: str) -> None:
         if not sink.aborted:
             sink.counts["failed"] += 1
             self.report.failed += 1
-            self._failure(unit, sink.read_error, output=sink.out_rel)
+            self._failure(unit, why, output=sink.out_rel)
 
     def _finish_jsonl(self, unit: Unit, sink: Sink) -> None:
         self.report.done_files += 1
@@ -891,7 +902,7 @@ class Engine:
 
     def _isolate(self, e: Entry) -> Future:
         results = []
-        for i, item in enumerate(e.items):
+        for item in e.items:
             try:
                 result = self.pool.submit(e.fn, *e.args, [item]).result()
             except BrokenProcessPool:
@@ -939,8 +950,8 @@ class Engine:
             if self.pool is not None:
                 self.pool.shutdown(wait=not self.killed, cancel_futures=True)
         finally:
-            for sink in self.sinks:
-                if sink.aborted and sink.writer:
+            for sink in self.sinks:  # an output not finished by now is given up (its temp file removed)
+                if sink.writer and not sink.writer.committed:
                     sink.writer.abort()
             if self.killed and not self.plan.file_mode:
                 remove_stale_temps(self.out_dir)
@@ -1026,28 +1037,42 @@ def default_jobs() -> int:
 @click.option("--id-field", default="id", show_default=True, metavar="NAME", help="JSONL: the id field.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes (default: all cores).")
-@click.option("--resume", is_flag=True, help="Skip what an earlier run of this batch finished.")
+@click.option("--resume", is_flag=True, help="Continue an earlier run: skip the outputs its manifest lists.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
 @_clean_options
 def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume, quiet, lang, input_mode, rules,
                   disable, site, max_bytes):
-    """Clean many articles: files, folders (recursively) and JSON Lines (.jsonl, .jsonl.gz).
+    """Clean many articles: files, folders and JSON Lines (.jsonl, .jsonl.gz), in parallel.
 
-    Documents go to OUT_DIR, mirroring the input tree, with the format's extension (a.html -> a.md).
-    A JSONL file gives a JSONL file: each record keeps its fields and gets "artclean" (the JSON
-    contract); records that cannot be cleaned go to errors.jsonl with their line number. With
-    -o FILE.jsonl[.gz] all JSONL inputs go into that one file, in order. Inputs are never modified.
+    Folders are read recursively: every regular file except hidden ones (--glob narrows); folder
+    symlinks are not followed. Documents go to OUT_DIR, mirroring the input tree, with the format's
+    extension (a.html -> a.md). A JSONL file gives a JSONL file, records in input order: each keeps
+    its fields and gets "artclean" (the JSON contract); records that cannot be cleaned are left out
+    and listed in errors.jsonl with their line number. With -o FILE.jsonl[.gz] all JSONL inputs (and
+    the JSONL files of input folders) go into that one file, in order. Inputs are never modified.
 
-    Every output is written atomically and recorded in OUT_DIR/.artclean-manifest.jsonl; failures and
-    articles not found are listed in OUT_DIR/errors.jsonl and the batch goes on.
+    Every output is written atomically and recorded in OUT_DIR/.artclean-manifest.jsonl once it is
+    complete, so --resume skips finished outputs only. Failures and articles not found are listed
+    in OUT_DIR/errors.jsonl (source, line, id, reason) and the batch goes on.
     """
-    options = Options(fmt=fmt, lang=lang, input_mode=input_mode, rules=tuple(rules), disable=tuple(disable),
+    from .config import for_command  # the config file and ARTCLEAN_RULES apply as for `artclean FILE`
+
+    settings = for_command(click.get_current_context(), rules, disable, lang, fmt, input_mode)
+    options = Options(fmt=settings.format, lang=settings.lang, input_mode=settings.input,
+                      rules=tuple(path for path, _origin in settings.rules), disable=tuple(settings.disable),
                       site=site, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
-    file_mode = is_jsonl(output)
-    plan = Plan(tuple(inputs), output, file_mode=file_mode, globs=tuple(globs), fmt=fmt)
-    _preflight(options)
-    code = Engine(options, plan, jobs=jobs or default_jobs(), resume=resume, quiet=quiet).run()
+    code = run_batch(inputs, output, options, globs=globs, jobs=jobs, resume=resume, quiet=quiet)
     click.get_current_context().exit(code)
+
+
+def run_batch(inputs: Iterable[str], output: str, options: Options = Options(), *, globs: Iterable[str] = (),
+              jobs: int | None = None, resume: bool = False, quiet: bool = True) -> int:
+    """The batch as a library call: returns the exit code (0, 1, 130); raises ConfigError (a usage error,
+    nothing done) or RulePackError. `options` are clean()'s options plus the output format and fields."""
+    plan = Plan(tuple(map(str, inputs)), str(output), file_mode=is_jsonl(str(output)), globs=tuple(globs),
+                fmt=options.fmt)
+    _preflight(options)
+    return Engine(options, plan, jobs=jobs or default_jobs(), resume=resume, quiet=quiet).run()
 
 
 def _preflight(options: Options) -> None:
@@ -1072,6 +1097,7 @@ class Display:
         self.progress: Any = None
         self.task: Any = None
         self.last = 0.0
+        self.files_total = 0
 
     def __enter__(self):
         if self.live:
@@ -1089,14 +1115,14 @@ class Display:
         self.files_total = files
         self.progress.update(self.task, total=max(size, 1))
 
-    def tick(self, force: bool = False) -> None:
+    def tick(self) -> None:
         now = time.monotonic()
-        if not self.live or (now - self.last < 0.1 and not force):
+        if not self.live or now - self.last < 0.1:
             return
         self.last = now
         r = self.report
         rate = r.done_items / max(now - r.started, 1e-9)
-        info = f"{r.done_files:,}/{getattr(self, 'files_total', 0):,} files"
+        info = f"{r.done_files:,}/{self.files_total:,} files"
         if r.records:
             info += f" · {r.records:,} records"
         info += f" · {rate:,.0f}/s"
@@ -1157,7 +1183,9 @@ def _by_kind(reasons: Counter) -> Counter:
     """Failure reasons for the summary: details that differ per line (JSON parser positions) dropped."""
     kinds: Counter = Counter()
     for why, n in reasons.items():
-        if why.startswith(("invalid JSON", "internal error")):
+        if why.startswith("unreadable after line"):
+            why = "unreadable after some lines (broken gzip data, I/O error)"
+        elif why.startswith(("invalid JSON", "internal error")):
             why = why.split(" (")[0]
         kinds[why] += n
     return kinds

@@ -17,7 +17,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE, ArtcleanError, ConfigError
+from .errors import (EXIT_BROKEN_PIPE, EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE,
+                     ArtcleanError, ConfigError)
 from .config import for_command
 from .output import write_atomic
 from .pipeline import clean
@@ -165,38 +166,52 @@ def clean_command(file, fmt, output, quiet, show_diff, check, allow, color, lang
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every failure into one line and a documented exit code."""
+    stdout = sys.stdout
     try:
         code = cli.main(args=argv, prog_name="artclean", standalone_mode=False)
+    except SystemExit as exc:
+        # click swallows EPIPE itself: it swaps sys.stdout for a quiet wrapper and exits 1, which
+        # would read as "no article found". A closed stdout is 141, as a death by SIGPIPE would be.
+        if sys.stdout is stdout:
+            raise
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("artclean: interrupted", err=True)
-        code = EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("artclean: interrupted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _say("artclean: interrupted")
         code = EXIT_INTERRUPTED
     except click.ClickException as exc:
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
-            click.echo(exc.ctx.get_usage(), err=True)
-        click.echo(f"artclean: error: {' '.join(exc.format_message().split())}", err=True)
-        code = EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
+            _say(exc.ctx.get_usage())
+        _say(f"artclean: error: {' '.join(exc.format_message().split())}")
+        code = EXIT_USAGE
     except ArtcleanError as exc:
-        click.echo(f"artclean: error: {exc.one_line()}", err=True)
+        _say(f"artclean: error: {exc.one_line()}")
         code = exc.exit_code
     except BrokenPipeError:
         _silence_stdout()
-        code = 141
+        code = EXIT_BROKEN_PIPE
     except OSError as exc:  # a full disk or a vanished output: one line, no traceback
         what = "no space left on device" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        click.echo(f"artclean: error: {exc.filename or '<stdout>'}: cannot write ({what})", err=True)
+        where = f"{exc.filename}: {what}" if exc.filename else f"<stdout>: cannot write ({what})"
+        _say(f"artclean: error: {where}")
         _silence_stdout()
         code = EXIT_DATA
     except Exception:
         log = _save_traceback()
-        click.echo(f"artclean: internal error ({sys.exc_info()[1]!r}); traceback saved to {log}; please report it",
-                   err=True)
+        what = " ".join(repr(sys.exc_info()[1]).split())[:300]
+        _say(f"artclean: internal error ({what}); traceback saved to {log}; please report it")
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a closed or full stderr is not worth a traceback."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass
 
 
 def _silence_stdout() -> None:
@@ -208,7 +223,10 @@ def _silence_stdout() -> None:
 
 
 def _save_traceback() -> str:
-    fd, path = tempfile.mkstemp(prefix="artclean-crash-", suffix=".log")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(traceback.format_exc())
-    return path
+    try:
+        fd, path = tempfile.mkstemp(prefix="artclean-crash-", suffix=".log")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(traceback.format_exc())
+        return path
+    except OSError as exc:
+        return f"nowhere (it could not be saved: {exc.strerror or exc})"

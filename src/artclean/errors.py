@@ -8,7 +8,9 @@ EXIT_NO_ARTICLE = 1  # cleaning worked but found no article; also --check: somet
 EXIT_USAGE = 2  # bad option, bad config or rule pack: nothing was processed
 EXIT_DATA = 3  # an input was refused (binary, too large, unreadable) or an output could not be written
 EXIT_INTERNAL = 70  # a bug: the traceback is saved to a log file
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), after a clean shutdown
+EXIT_TERMINATED = 143  # SIGTERM, after a clean shutdown (batch)
+EXIT_BROKEN_PIPE = 141  # stdout was closed early (`artclean ... | head`): quiet, as a SIGPIPE death would be
 
 
 class ArtcleanError(Exception):
@@ -41,6 +43,10 @@ class InputError(ArtcleanError):
     """The input cannot be read as an article (binary, empty after decoding, too large)."""
 
     exit_code = EXIT_DATA
+
+
+class TimeBudgetError(InputError):
+    """A document took longer than its time budget (pipeline.DEFAULT_TIME_BUDGET, `time_budget=`)."""
 
 
 class RulePackError(ArtcleanError):

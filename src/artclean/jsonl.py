@@ -215,6 +215,7 @@ class AtomicStream:
         self.path = Path(path)
         self.gz = gz
         self.size = 0
+        self.committed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, self.tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + tag, dir=self.path.parent)
@@ -245,6 +246,7 @@ class AtomicStream:
         except OSError as exc:
             self.abort()
             raise _output_error(exc, self.path) from None
+        self.committed = True
         return self.size
 
     def abort(self) -> None:
@@ -315,12 +317,13 @@ class Manifest:
             pass
         except OSError:
             self.handle.close()
-            raise ConfigError("another artclean batch is writing to this output folder", path=str(self.out_dir)) from None
+            raise ConfigError("another artclean batch is writing to this output folder",
+                              path=str(self.out_dir)) from None
         if self.handle.tell() and not _ends_with_newline(self.path):
             self.handle.write(b"\n")  # finish a line cut short by a kill
 
-    def add(self, entry: dict) -> None:
-        self.handle.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+    def add(self, *entries: dict) -> None:
+        self.handle.write(b"".join(json.dumps(e, ensure_ascii=False).encode("utf-8") + b"\n" for e in entries))
         self.handle.flush()
         if time.monotonic() - self.last_sync > SYNC_SECONDS:
             self.sync()
@@ -371,7 +374,7 @@ class ErrorLog:
                 except (ValueError, AttributeError):
                     keep = False
                 if keep:
-                    stream.write(line)
+                    stream.write(line if line.endswith(b"\n") else line + b"\n")
                     self.count += 1
         stream.commit()
         if not self.count:
