@@ -8,12 +8,10 @@ Properties (documented exceptions in brackets):
 
 1. never raises anything but ArtcleanError (text, bytes, HTML-ish text, realistic documents);
 2. idempotent: cleaning the text rendering of an Article again gives the same rendering and headline
-   [list items: `Article.to_text()` drops their bullet, so they come back as plain lines and short
-   ones are then dropped as stray lines; the property is checked on a rendering that keeps the
-   bullet, and the loss in `to_text()` itself is pinned by an xfail test below. A bulleted line taken
-   for the headline or the lead (segment.py bugs, pinned by xfail tests) is left out. So is a scrape
-   whose language was not recognised (too few function words) when its cleaned text is: the second
-   pass then applies a language pack the first did not];
+   [`to_text()` keeps a bullet on list items (they came back as plain lines and short ones were
+   dropped before); a bulleted line is never the headline or the lead (both were bugs, each now a
+   test below). Left out: a scrape whose language was not recognised (too few function words) when
+   its cleaned text is, since the second pass then applies a language pack the first did not];
 3. never invents text: every output field is a substring of one normalised input line
    (decode(...).text, whitespace collapsed) [the date is derived; list items lose their bullet,
    bylines and credits their marker, and both are still substrings; a line with inline removals
@@ -374,16 +372,12 @@ def test_cleaning_the_text_output_again_changes_nothing(text):
     assert again.headline == art.headline
 
 
-@pytest.mark.xfail(strict=True, reason="render.to_text() drops list bullets, so a short list item is lost when "
-                                       "the text output is cleaned again (fix in render.py: keep '• ' on list items)")
 def test_to_text_round_trip_keeps_list_items():
     art = clean((FIXTURES / "ouestmatin-fr-greve-transports.txt").read_bytes())
     once = art.to_text()
     assert clean(once).to_text() == once
 
 
-@pytest.mark.xfail(strict=True, reason="segment.choose_headline takes a bulleted line for the headline (it should "
-                                       "skip blocks with scores['bullet']); cleaned again, it is a list item")
 def test_a_list_item_is_never_the_headline():
     art = clean("- Alder County Fairgrounds, large animals only\nA short caption line.\n(AP Photo/Evan Vucci)\n"
                 "\"It came over that hill faster than anything I've ever seen,\" said Mike Delgado, 64, who fled with "
@@ -391,8 +385,6 @@ def test_a_list_item_is_never_the_headline():
     assert not _BULLET.match(art.headline or "")
 
 
-@pytest.mark.xfail(strict=True, reason="segment.keep_standfirst makes a bulleted line the lead, bullet and all (it "
-                                       "should skip blocks with scores['bullet']); cleaned again, it is a list item")
 def test_a_list_item_is_never_the_lead():
     quote = ("\"It came over that hill faster than anything I've ever seen,\" said Mike Delgado, 64, who fled with "
              "his wife, two dogs and a box of family photos.")
@@ -458,10 +450,6 @@ rules:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="rulepack.Rule.inline_spans finds `contains` literals in the casefolded line "
-                                       "and cuts those offsets out of the original: 'ß' casefolds to 'ss', so "
-                                       "every span after it is off by one (fix in rulepack.py: search the "
-                                       "original with a case-insensitive regex, or map the offsets back)")
 def test_an_inline_cut_after_a_letter_that_casefolds_longer_cuts_the_right_span(tmp_path):
     pack = tmp_path / "inline.yaml"
     pack.write_text(INLINE_PACK, encoding="utf-8")

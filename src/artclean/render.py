@@ -72,6 +72,7 @@ def to_markdown(art: Article) -> str:
 
 
 def to_text(art: Article) -> str:
+    """Headline, lead and body as plain paragraphs; a list item keeps a bullet so that it reads as one."""
     parts = [p for p in [art.headline, art.lead] if p]
-    parts.extend(b.text for b in art.body)
+    parts.extend(f"• {b.text}" if b.type == "list_item" else b.text for b in art.body)
     return "\n\n".join(parts) + "\n" if parts else ""

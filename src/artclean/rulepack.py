@@ -128,12 +128,9 @@ class Rule:
     def inline_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans a drop-inline rule cuts out of `text`."""
         spans = []
-        folded = self._fold(text)
+        flags = 0 if self.case_sensitive else regex.IGNORECASE | regex.FULLCASE  # "ss" finds "ß" in the original
         for lit in self.contains:
-            start = folded.find(lit)
-            while start >= 0 and lit:
-                spans.append((start, start + len(lit)))
-                start = folded.find(lit, start + len(lit))
+            spans.extend(m.span() for m in regex.finditer(regex.escape(lit), text, flags=flags))
         if self.pattern is not None:
             try:
                 spans.extend(m.span() for m in self.pattern.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start())

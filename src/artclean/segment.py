@@ -103,7 +103,8 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
         distance += 1
-        if not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10 and not _mostly_date(b.text)):
+        if b.scores.get("bullet") or not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10
+                                          and not _mostly_date(b.text)):
             continue
         words = _content_words(b.text, function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
@@ -125,7 +126,8 @@ def keep_standfirst(blocks: list[Block], start: int) -> None:
     if head is None:
         return
     for b in blocks[head + 1:start]:
-        if b.scores.get("zone") == "header" and b.label is None and b.scores.get("kind") == "prose":
+        if b.scores.get("zone") == "header" and b.label is None and b.scores.get("kind") == "prose" and \
+                not b.scores.get("bullet"):
             b.label, b.rule = BODY, "feature:standfirst"
 
 
