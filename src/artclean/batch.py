@@ -1039,9 +1039,14 @@ def default_jobs() -> int:
               help="Worker processes (default: all cores).")
 @click.option("--resume", is_flag=True, help="Continue an earlier run: skip the outputs its manifest lists.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary on stderr.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine's processes; dask: a Dask cluster (JSONL shards; needs artclean[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", help="--engine dask: a running scheduler (tcp://host:8786).")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="--engine dask without --scheduler: processes of the local cluster (default: all cores).")
 @_clean_options
-def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume, quiet, lang, input_mode, rules,
-                  disable, site, max_bytes):
+def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume, quiet, engine, scheduler, workers,
+                  lang, input_mode, rules, disable, site, max_bytes):
     """Clean many articles: files, folders and JSON Lines (.jsonl, .jsonl.gz), in parallel.
 
     Folders are read recursively: every regular file except hidden ones (--glob narrows); folder
@@ -1061,7 +1066,15 @@ def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume
     options = Options(fmt=settings.format, lang=settings.lang, input_mode=settings.input,
                       rules=tuple(path for path, _origin in settings.rules), disable=tuple(settings.disable),
                       site=site, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
-    code = run_batch(inputs, output, options, globs=globs, jobs=jobs, resume=resume, quiet=quiet)
+    if engine == "dask":
+        from .dask import run_dask
+
+        code = run_dask(inputs, output, options, scheduler=scheduler, workers=workers, globs=globs, resume=resume,
+                        quiet=quiet)
+    else:
+        if scheduler or workers:
+            raise click.UsageError("--scheduler and --workers go with --engine dask")
+        code = run_batch(inputs, output, options, globs=globs, jobs=jobs, resume=resume, quiet=quiet)
     click.get_current_context().exit(code)
 
 
