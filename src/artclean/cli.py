@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .errors import (EXIT_BROKEN_PIPE, EXIT_DATA, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_NO_ARTICLE, EXIT_USAGE,
-                     ArtcleanError, ConfigError)
+                     ArtcleanError, ConfigError, InputError)
 from .config import for_command
 from .output import write_atomic
 from .pipeline import clean
@@ -147,6 +147,9 @@ def clean_command(file, fmt, output, quiet, show_diff, check, allow, color, lang
     if (show_diff or check) and output:
         raise click.UsageError("--diff and --check print to stdout and stderr; leave out -o")
     settings = for_command(click.get_current_context(), rules, disable, lang, fmt, input_mode)
+    if file != "-" and Path(file).is_file() and Path(file).stat().st_size > max_bytes:
+        raise InputError(f"input too large ({Path(file).stat().st_size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)",
+                         path=file, hint="raise the limit with --max-bytes")  # refused before it is read
     data, name = read_source(file)
     if input_name and file == "-":
         name = input_name
