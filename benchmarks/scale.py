@@ -83,14 +83,16 @@ def load_texts(corpora: Path) -> list[tuple[str, str]]:
 
 
 def build_shards(folder: Path, texts: list[tuple[str, str]], records: int, shards: int) -> tuple[list[Path], int]:
-    """`records` records (the pages in order, repeated) dealt round-robin into `shards` gzip shards, so
-    that every shard holds the same mix of pages."""
+    """`records` records (the pages in order, repeated) cut into `shards` gzip shards of consecutive
+    records, as a crawl is: each shard holds most of the pages, so a worker's caches are warm after its
+    first shard and its memory after that shows whether it streams."""
     folder.mkdir(parents=True, exist_ok=True)
+    per_shard = math.ceil(records / shards)
     lines: list[list[bytes]] = [[] for _ in range(shards)]
     for n in range(records):
         page, text = texts[n % len(texts)]
         record = {"id": f"r{n:07d}", "url": page, "copy": n // len(texts), "text": text}
-        lines[n % shards].append(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        lines[n // per_shard].append(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     paths, size = [], 0
     for i, chunk in enumerate(lines):
         path = folder / f"shard-{i:03d}.jsonl.gz"
@@ -192,10 +194,22 @@ def run_mode(mode: str, shards: list[Path], out: Path, engine_option: bool) -> R
                os.getloadavg()[0])
 
 
-def same_outputs(a: Path, b: Path) -> bool:
+def compare_outputs(a: Path, b: Path) -> tuple[int, int]:
+    """(records that differ, of which explained by a regex time-out): artclean gives each regex a
+    wall-clock budget, so on a loaded machine a rule can time out in one run and not in the other."""
     names = sorted(p.name for p in a.glob("*.jsonl.gz"))
-    return names == sorted(p.name for p in b.glob("*.jsonl.gz")) and all(
-        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+    if names != sorted(p.name for p in b.glob("*.jsonl.gz")):
+        return -1, 0
+    differ = timed_out = 0
+    for name in names:
+        x, y = (a / name).read_bytes(), (b / name).read_bytes()
+        if x == y:
+            continue
+        for line_x, line_y in zip(gzip.decompress(x).splitlines(), gzip.decompress(y).splitlines()):
+            if line_x != line_y:
+                differ += 1
+                timed_out += b"timed out after" in line_x + line_y
+    return differ, timed_out
 
 
 # --------------------------------------------------------------------------- report
@@ -253,7 +267,7 @@ def main() -> int:
             r = runs[mode]
             print(f"  {r.wall:,.1f} s, exit {r.code}, load {r.load_before:.1f} -> {r.load_after:.1f}", file=sys.stderr)
         reference = "serial" if "serial" in modes else modes[0]
-        identical = {m: same_outputs(tmp / f"out-{reference}", tmp / f"out-{m}") for m in modes if m != reference}
+        identical = {m: compare_outputs(tmp / f"out-{reference}", tmp / f"out-{m}") for m in modes if m != reference}
     finally:
         if args.keep:
             print(f"kept: {tmp}", file=sys.stderr)
@@ -288,8 +302,11 @@ def main() -> int:
             growth = max((b - a for a, b in peaks), default=0)
             checks.append((f"{LABELS[mode]}: worker memory flat (2nd-half peak <= 1st-half + 20 MB)", growth <= 20,
                            f"{growth:+,.0f} MB"))
-    for mode, same in identical.items():
-        checks.append((f"{LABELS[mode]}: outputs byte-identical to {LABELS[reference]}", same, "yes" if same else "NO"))
+    for mode, (differ, timed_out) in identical.items():
+        measured = ("identical" if not differ else "different files" if differ < 0 else
+                    f"{differ} records differ, {timed_out} by a regex time-out")
+        checks.append((f"{LABELS[mode]}: outputs byte-identical to {LABELS[reference]} (but for regex time-outs)",
+                       0 <= differ == timed_out, measured))
     print(table(["target", "met", "measured"], [[c, "yes" if ok else "NO", m] for c, ok, m in checks], args.markdown))
     print()
 

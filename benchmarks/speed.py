@@ -170,6 +170,32 @@ def run_batch(args: list[str], jobs: int) -> BatchRun:
     return BatchRun(jobs, r["wall"], r["cpu"], r["rss_kb"] / 1024, r["code"])
 
 
+def _spin(n: int = 5_000_000) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def machine_ceiling() -> float:
+    """What two processes get over one on this machine right now: a pure CPU loop run twice in a row,
+    then twice at once. On an idle 2-core machine this is about 2; other load brings it down, and the
+    batch cannot scale better than it."""
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(), _spin()
+    serial = time.perf_counter() - start
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    procs = [ctx.Process(target=_spin) for _ in range(2)]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return serial / (time.perf_counter() - start)
+
+
 # --------------------------------------------------------------------------- report
 
 def table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
@@ -215,11 +241,13 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="artclean-speed-"))
     try:
         n, size = build_tree(tmp / "text", pages, args.docs)
+        ceiling = [machine_ceiling()]
         runs = []
         for jobs in (1, 2):
             print(f"artclean batch, {n:,} text documents, --jobs {jobs} …", file=sys.stderr)
             runs.append(run_batch([str(tmp / "text"), "-o", str(tmp / f"out{jobs}")], jobs))
             shutil.rmtree(tmp / f"out{jobs}", ignore_errors=True)
+        ceiling.append(machine_ceiling())
         jsonl = None
         if args.jsonl_mb:
             records, jsize = build_jsonl(tmp / "big.jsonl", pages, args.jsonl_mb)
@@ -243,6 +271,8 @@ def main() -> int:
         records, jsize, r = jsonl
         rows.append([f"batch --jobs 2, {jsize / 1e6:,.0f} MB JSONL", f"{r.wall:,.1f}", f"{records / r.wall:,.0f}", "",
                      f"{r.cpu:,.1f}", f"{r.cpu / r.wall:.2f}", f"{r.max_rss_mb:,.0f}"])
+    rows.append(["CPU loop, 2 processes vs 1 (machine ceiling)", "", "", f"{min(ceiling):.2f}-{max(ceiling):.2f}x",
+                 "", "", ""])
     print(table([f"batch, {n:,} text docs ({size / 1e6:,.0f} MB)", "wall s", "docs/s", "speed-up", "CPU s",
                  "cores used", "peak RSS MB"], rows, args.markdown))
     print()

@@ -610,7 +610,12 @@ def _client(scheduler: str | None, workers: int | None, client=None) -> Iterator
         finally:
             c.close()
         return
-    with warnings.catch_warnings():  # "Port 8787 is already in use": the HTTP server takes another port
+    import dask.config
+
+    # The workers' statistical profiler samples every thread every 10 ms and keeps an hour of history:
+    # CPU and memory that grows with the run. Nobody looks at it here (no dashboard).
+    with warnings.catch_warnings(), dask.config.set({"distributed.worker.profile.enabled": False}):
+        # "Port 8787 is already in use": the scheduler's HTTP server then takes another port; fine.
         warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
         cluster = LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.CRITICAL)
