@@ -23,9 +23,10 @@ _WORD = regex.compile(r"\w+")
 def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: dict | None = None) -> Article:
     settings = Settings(rules)
     html = meta or {}
-    choose_headline(blocks, start, settings, html, rules.function_words)
+    choose_headline(blocks, start, settings, html, rules)
     if start >= 0:
         find_datelines(blocks, rules, start)
+        recover_header(blocks, rules)
         keep_standfirst(blocks, start)
     for b in blocks:
         if b.scores.get("zone") == "header" and b.label is None:
@@ -38,7 +39,7 @@ def segment(blocks: list[Block], rules: RuleSet, start: int, end: int, *, meta: 
     elif headline is not None:
         _drop_copies(blocks, headline.text, keep=headline)
     join_split_bylines(blocks, rules, start)
-    _fill_byline(art, blocks, html)
+    _fill_byline(art, blocks, html, rules)
     _fill_date(art, blocks, rules, html)
     _fill_captions(art, blocks)
     _fill_body(art, blocks)
@@ -78,13 +79,14 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 # ------------------------------------------------------------------ headline
 
 
-HEADLINE_SEARCH = 40  # blocks above the article searched for its headline
+HEADLINE_SEARCH = 40  # blocks above the article where the headline is most likely; further up costs less per block
 _CONTENT_WORD = regex.compile(r"[^\W\d_]{4,}")
 
 
-def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, function_words=frozenset()) -> None:
-    """Mark the article's own title: in HTML its h1; in text the title line above the article
-    that best shares the article's words, is close to it and long enough to be a title."""
+def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, rules: RuleSet) -> None:
+    """Mark the article's own title: in HTML its h1; in text the title line above the article that
+    best shares the article's words, opens an article header (a byline or dateline follows) or the
+    text itself, and is close to the article."""
     if any(b.label == HEADLINE for b in blocks):
         return
     if html and _choose_h1(blocks, html):
@@ -92,13 +94,11 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
     if start < 0 or html:
         return
     body = [b.text for b in blocks[start:] if b.label == BODY][:12]
-    body_words = _content_words(" ".join(body), function_words)
-    counts: dict[str, int] = {}  # how often a line recurs, not counting a repeat on the next line
-    for k, b in enumerate(blocks):
-        if k == 0 or blocks[k - 1].text != b.text:
-            counts[b.text.casefold()] = counts.get(b.text.casefold(), 0) + 1
+    body_words = _content_words(" ".join(body), rules.function_words)
+    in_article = {b.text.casefold() for b in blocks[start:] if b.label in BODY_LABELS}
+    marks = _header_rule_ids(rules)
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, max(-1, start - 1 - 4 * HEADLINE_SEARCH), -1):
+    for i in range(start - 1, -1, -1):
         b = blocks[i]
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
@@ -106,18 +106,74 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, fu
         if b.scores.get("bullet") or not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10
                                           and not _mostly_date(b.text)):
             continue
-        words = _content_words(b.text, function_words)
+        words = _content_words(b.text, function_words=rules.function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
-        after = [x for x in blocks[i + 1:i + 6] if x.label != BOILERPLATE or x.rule == "feature:before-article"][:3]
-        header = any(x.label in (BYLINE, DATE) for x in after)  # "title, byline, date": an article header
-        score = 50 * overlap + min(b.scores["chars"], 120) / 3 + (10 if b.scores["words"] >= 4 else 0) \
-            + (15 if counts.get(b.text.casefold(), 0) > 1 else 0) + (40 if header else 0) - (2 * distance if distance < HEADLINE_SEARCH else
-                                                               2 * HEADLINE_SEARCH + distance / 2)
+        header = _opens_header(blocks, i, marks, rules.months)
+        score = _headline_score(b, overlap, header, blocks[i + 1].scores.get("kind") == "prose",
+                                _in_contents(blocks, i, in_article), distance)
         if score > best_score:
             best, best_score = b, score
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
         best.scores.pop("zone", None)
+
+
+def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, in_article: bool,
+                    distance: int) -> float:
+    """How much a title line looks like the article's headline. A line the article repeats is a
+    table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label."""
+    text = b.text
+    score = 70 * overlap + min(b.scores["chars"], 120) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    score += (60 if header else 0) + (20 if before_prose else 0)
+    score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
+    far = distance - HEADLINE_SEARCH
+    return score - (distance / 2 if far < 0 else HEADLINE_SEARCH / 2 + far / 10)
+
+
+def _opens_header(blocks: list[Block], i: int, marks: frozenset[str], months: dict[str, int]) -> bool:
+    """A byline or dateline follows within four lines."""
+    return any(_is_header_line(x, marks, months) for x in blocks[i + 1:i + 5])
+
+
+def _in_contents(blocks: list[Block], i: int, in_article: set[str]) -> bool:
+    """A table-of-contents entry: the article repeats this line and the one next to it."""
+    key = blocks[i].text.casefold()
+    if key not in in_article:
+        return False
+    near = [x.text.casefold() for x in blocks[max(0, i - 1):i + 2] if x.text.casefold() != key]
+    return any(n in in_article for n in near)
+
+
+def _header_rule_ids(rules: RuleSet) -> frozenset[str]:
+    return frozenset(r.id for label in (BYLINE, DATE) for r in rules.rules_with_label(label))
+
+
+def _is_header_line(b: Block, marks: frozenset[str], months: dict[str, int]) -> bool:
+    """A byline or dateline, also one dropped for being far from the article (its rule match stays)."""
+    if b.label in (BYLINE, DATE) or b.scores.get("rule_match") in marks:
+        return True
+    return len(b.text) <= 60 and not is_relative(b.text) and parse_date(b.text, months) is not None
+
+
+HEADER_AFTER = 6  # lines below the headline where its byline and dateline may stand
+
+
+def recover_header(blocks: list[Block], rules: RuleSet) -> None:
+    """Bylines and datelines just around the headline belong to the article even when the headline
+    stands far above it (a table of contents, a summary box in between): a byline or date rule's
+    match, or a short line that is a date, dropped only for its distance, gets its role back."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE and b.rule == "feature:headline"), None)
+    if head is None:
+        return
+    label_of = {r.id: r.label for label in (BYLINE, DATE) for r in rules.rules_with_label(label)}
+    for b in blocks[max(0, head - 2):head + 1 + HEADER_AFTER]:
+        if b.label != BOILERPLATE or b.rule != "feature:before-article":
+            continue
+        matched = b.scores.get("rule_match")
+        if matched in label_of:
+            b.label, b.rule = label_of[matched], matched
+        elif len(b.text) <= 80 and not is_relative(b.text) and parse_date(b.text, rules.months):
+            b.label, b.rule = DATE, "feature:dateline"
 
 
 def keep_standfirst(blocks: list[Block], start: int) -> None:
@@ -215,7 +271,9 @@ def _drop_copies(blocks: list[Block], headline: str, keep: Block | None = None) 
 # ------------------------------------------------------------------ byline and date
 
 
-def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
+def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) -> None:
+    function_words = rules.function_words
+    byline_ids = frozenset(r.id for r in rules.rules_with_label(BYLINE))
     bylines = [b for b in blocks if b.label == BYLINE]
     names = _html_authors(html)
     if bylines:
@@ -228,7 +286,19 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict) -> None:
             else:
                 extra.label, extra.rule = BOILERPLATE, extra.rule or "feature:extra-byline"
         return
-    named = None if html and names else _name_line_near_header(blocks)
+    if not html:
+        dropped = _dropped_byline(blocks, byline_ids)
+        if dropped is not None:
+            art.byline = dropped.value or dropped.text
+            art.meta["byline_text"] = dropped.original or dropped.text
+            dropped.label, dropped.rule = BYLINE, dropped.scores["rule_match"]
+            return
+        dated = next((b for b in blocks if b.label == DATE and _SIGNED.search(b.text)), None)
+        if dated is not None:  # "Posted on July 1, 2024 by Jane Doe"
+            art.byline = _SIGNED.search(dated.text).group("name")
+            art.meta["byline_text"] = dated.text
+            return
+    named = None if html and names else _name_line_near_header(blocks, function_words)
     if named is not None:
         art.byline = _trim_to_names(named.text, names)
         art.meta["byline_text"] = named.text
@@ -272,19 +342,45 @@ def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
             name.original = f"{marker.text} {name.text}"
 
 
-def _name_line_near_header(blocks: list[Block]) -> Block | None:
-    """A bare author name right by the headline or the dateline (within two lines)."""
+def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> Block | None:
+    """A bare author name right by the headline or the dateline: the two lines below an anchor
+    first (where bylines stand), then the two above it."""
     anchors = [i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)]
-    for i in anchors:
-        for j in (i + 1, i + 2, i - 1, i - 2):
-            if 0 <= j < len(blocks):
-                b = blocks[j]
-                if (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line")) and \
-                        len(b.text) <= 60 and _NAME_LINE.match(b.text) and b.scores.get("function_words") in (None, 0):
-                    return b
+    for offsets in ((1, 2), (-1, -2)):
+        for i in anchors:
+            for j in (i + k for k in offsets):
+                if 0 <= j < len(blocks) and _is_name_line(blocks[j], function_words):
+                    return blocks[j]
     return None
 
 
+AFTER_ARTICLE = 15  # lines below the article where a closing "By Jane Doe" still signs it
+
+
+def _dropped_byline(blocks: list[Block], byline_ids: frozenset[str]) -> Block | None:
+    """A line a byline rule matched but that was dropped for standing away from the article: the one
+    nearest the headline (or the article's start) above it, else a signature just below the article."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
+    if not body:
+        return None
+    anchor = head if head is not None else body[0]
+    found = [i for i, b in enumerate(blocks) if b.scores.get("rule_match") in byline_ids and b.label == BOILERPLATE
+             and (b.rule == "feature:before-article" or (b.rule == "feature:after-article" and
+                                                         body[-1] < i <= body[-1] + AFTER_ARTICLE))]
+    above = [i for i in found if i < body[0]]
+    pick = min(above, key=lambda i: abs(i - anchor)) if above else (found[0] if found else None)
+    return None if pick is None else blocks[pick]
+
+
+def _is_name_line(b: Block, function_words) -> bool:
+    return (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line")) and \
+        len(b.text) <= 60 and _NAME_LINE.match(b.text) is not None and b.scores.get("function_words") in (None, 0) \
+        and not any(w in function_words for w in b.text.casefold().split())
+
+
+# A dateline signed at its end: "October 11, 2023 by Jane Doe".
+_SIGNED = regex.compile(r"\s(?:by|By|BY|von|par|por|door)\s?:?\s(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3})$")
 _BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text)\s+)?(?:by|von|par|por|di|door|"
                                r"autor(?:in)?|author|auteur|autore)\b\s*:?\s*", regex.IGNORECASE)
 

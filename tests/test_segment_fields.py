@@ -1,0 +1,90 @@
+"""Headline, byline and date of whole pages in text mode (the browser text of a page, menus included)."""
+
+import artclean
+
+NAV = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Contact", "Search"]
+
+
+def clean(lines, lang):
+    return artclean.clean("\n".join(lines) + "\n", input="text", lang=lang)
+
+
+EN_BODY = [
+    "The city council approved the new tram line on Tuesday after a debate that lasted more than six hours.",
+    "Supporters of the tram line said it would cut travel times for thousands of commuters every single day.",
+    "Opponents of the plan argued that the money should have gone to the bus network and to road repairs instead.",
+    "Construction of the tram line is expected to begin next spring and to take about three years in all.",
+]
+EN_CONTENTS = ["Why the tram line matters", "What the opponents say", "When construction starts"]
+
+
+def en_page(header, contents=EN_CONTENTS, gap=0):
+    body = []
+    for heading, paragraph in zip(contents, EN_BODY):
+        body += [heading, paragraph]
+    filler = [f"Topic {n}" for n in range(gap)]  # a long menu between the header and the article
+    return NAV + header + filler + ["Contents"] + list(contents) + body + ["Share this story", "Newsletter"]
+
+
+def test_the_title_above_a_byline_beats_a_contents_entry_the_article_repeats():
+    art = clean(en_page(["Council approves the new tram line", "By Jane Doe", "March 4, 2025"]), "en")
+    assert art.headline == "Council approves the new tram line"
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"
+
+
+def test_the_header_is_found_far_above_the_article():
+    art = clean(en_page(["Council approves the new tram line", "Written By Jane Doe", "March 4, 2025"], gap=50), "en")
+    assert art.headline == "Council approves the new tram line"
+    assert art.byline == "Jane Doe"  # "Written By" and "By" alike, 50 lines above the article
+    assert art.date == "2025-03-04"
+
+
+def test_a_bare_name_below_the_headline_wins_over_a_menu_item_above_it():
+    lines = NAV + ["Press Releases", "March 4, 2025", "Council approves the new tram line", "Listen to this article",
+                   "Jane Doe"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+
+
+def test_a_dateline_signed_at_its_end_gives_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Posted on March 4, 2025 by Jane Doe"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"
+
+
+def test_a_signature_below_the_article_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + ["By Jane Doe", "Related posts"], "en")
+    assert art.byline == "Jane Doe"
+
+
+DE_BODY = [
+    "Der Stadtrat hat am Dienstag nach einer langen Debatte die neue Straßenbahnlinie durch die Innenstadt beschlossen.",
+    "Die Befürworter sagen, dass die Linie die Fahrzeiten für tausende Pendler jeden Tag deutlich verkürzen wird.",
+    "Die Gegner meinen, dass das Geld besser in die Busse und in die Sanierung der Straßen geflossen wäre.",
+    "Der Bau der Strecke soll im nächsten Frühjahr beginnen und wird nach den Plänen etwa drei Jahre dauern.",
+]
+
+
+def test_german_byline_and_date_far_above_the_article():
+    lines = NAV + ["Stadtrat beschließt die neue Straßenbahnlinie", "Von Anna Schmidt", "4. März 2025"]
+    lines += [f"Thema {n}" for n in range(50)] + DE_BODY
+    art = clean(lines, "de")
+    assert art.headline == "Stadtrat beschließt die neue Straßenbahnlinie"
+    assert art.byline == "Anna Schmidt"
+    assert art.date == "2025-03-04"
+
+
+FR_BODY = [
+    "Le conseil municipal a approuvé mardi la nouvelle ligne de tramway après un débat qui a duré plus de six heures.",
+    "Les partisans de la ligne affirment qu'elle réduira le temps de trajet de milliers de personnes chaque jour.",
+    "Les opposants estiment que cet argent aurait dû aller au réseau de bus et à la réfection des routes.",
+]
+
+
+def test_french_dateline_signed_with_par():
+    art = clean(NAV + ["Le conseil approuve la nouvelle ligne de tramway", "4 mars 2025 par Marie Dupont"] + FR_BODY,
+                "fr")
+    assert art.headline == "Le conseil approuve la nouvelle ligne de tramway"
+    assert art.byline == "Marie Dupont"
+    assert art.date == "2025-03-04"
