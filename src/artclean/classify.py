@@ -15,6 +15,8 @@ DEFAULTS below only apply when no loaded pack does, e.g. with the generic pack s
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from .model import (BODY, BOILERPLATE, BYLINE, CAPTION, CREDIT, DATE, HEADLINE, LIST_ITEM, QUOTE, RELATED,
@@ -43,9 +45,11 @@ ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML block
 # Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
 HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
-TERMINAL = ".!?…"
-_WORDS = regex.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-CLOSERS = "\"'”“»«’)"
+TERMINAL = ".!?…。！？"
+FW_SAMPLE_CHARS = 300  # the function-word share of a line is measured on its first characters
+# stdlib re: for this simple pattern the same tokens as `regex` at half the cost per call
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+CLOSERS = "\"'”“»«’)」』）"
 OPEN_QUOTES = "„“\"«»‚‘"
 CLOSE_QUOTES = "“”\"»«‘’"
 QUOTE_MARKS = set(OPEN_QUOTES + CLOSE_QUOTES) - {"‘", "’", "‚"}
@@ -55,11 +59,31 @@ class Settings:
     def __init__(self, rules: RuleSet):
         for name, default in DEFAULTS.items():
             setattr(self, name, rules.setting(name, default))
+        self.char_scale = 1  # 2 for Chinese, Japanese and Korean text, whose characters carry about two letters' worth
+
+
+# Han, kana and hangul: scripts written without (or with few) spaces, two Latin letters' worth per character
+_WIDE = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+WIDE_SAMPLE_CHARS = 4000
+
+
+def char_scale(blocks: list[Block]) -> int:
+    """2 when most of the page's text is in a wide script, else 1."""
+    sample, size = [], 0
+    for b in blocks:
+        if not b.text.isascii():
+            sample.append(b.text)
+            size += len(b.text)
+            if size > WIDE_SAMPLE_CHARS:
+                break
+    total = sum(len(b.text) for b in blocks[:2000]) or 1
+    return 2 if len(_WIDE.findall("".join(sample))) > 0.3 * min(total, WIDE_SAMPLE_CHARS) else 1
 
 
 def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: dict | None = None) -> tuple[int, int]:
     """Label the blocks in place. Returns the article's (start, end) block indexes, or (-1, -1)."""
     settings = Settings(rules)
+    settings.char_scale = char_scale(blocks)
     apply_rules(blocks, rules, html)
     words = rules.function_words
     for b in blocks:
@@ -71,6 +95,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     cut_after_markers(blocks, settings)
     find_captions(blocks, rules)
     start, end = densest_run(blocks, settings)
+    if html:
+        end = article_end(blocks, start, end)
     start = header_start(blocks, start, end, settings)
     end = next_header(blocks, start, end, settings)
     if start < 0:
@@ -127,15 +153,16 @@ def _drop(b: Block, why: str) -> None:
 
 def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
     text = b.text
-    n = len(text)
+    n = len(text) * s.char_scale
     words = text.split()
     last = text[-1]
-    if last in CLOSERS and n > 1:
+    if last in CLOSERS and len(text) > 1:
         last = text[-2]
     terminal = last in TERMINAL
     fw = None
     if function_words and n >= 20:
-        tokens = _WORDS.findall(text.casefold())
+        # The share is stable after a few dozen words; tokenising whole paragraphs cost more than all rules.
+        tokens = _WORDS.findall(text[:FW_SAMPLE_CHARS].casefold())
         fw = sum(map(function_words.__contains__, tokens)) / len(tokens) if tokens else 0.0
     bullet = text.startswith(BULLETS) and n > 2
     if n >= s.prose_min_chars and (terminal or n >= 2 * s.prose_min_chars) and (
@@ -147,7 +174,7 @@ def measure(b: Block, function_words: frozenset[str], s: Settings) -> None:
         kind = "medium"
     if b.link_density > s.max_link_density and (kind != "prose" or b.link_density > 0.8):
         kind = "linky"  # a paragraph of prose with a few long links is still prose
-    digits = sum(map(str.isdigit, text)) / n if kind != "prose" else 0.0
+    digits = sum(map(str.isdigit, text)) / len(text) if kind != "prose" else 0.0
     b.scores.update(chars=n, words=len(words), terminal=terminal, function_words=None if fw is None else round(fw, 2),
                     kind=kind, bullet=bullet, digits=round(digits, 2))
 
@@ -294,6 +321,24 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     return best_start, best_end
 
 
+def article_end(blocks: list[Block], start: int, end: int) -> int:
+    """HTML: the article goes on to the end of its article element. Lists, tables and recipe steps
+    inside it are short lines that would end a run of prose, but the page says they belong to it."""
+    if start < 0 or not blocks[end].hints.get("in_article"):
+        return end
+    last = end
+    for i in range(end + 1, len(blocks)):
+        b = blocks[i]
+        if b.scores.get("cut_after"):
+            break
+        if b.label in (BOILERPLATE, RELATED):
+            continue
+        if not b.hints.get("in_article") or b.scores.get("kind") == "linky":
+            break  # the article element ends, or its tag list, author links or pager begin
+        last = i
+    return last
+
+
 def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
     """Where the article proper begins inside the densest run.
 
@@ -382,8 +427,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
     if b.scores["chars"] <= s.subheading_max_chars and nxt is not None and (
             nxt.scores.get("kind") in ("prose", "medium") or nxt.scores.get("bullet") or nxt.kind == "li"):
         return SUBHEADING
-    if b.scores.get("kind") == "medium":
-        return BODY
+    if b.scores.get("kind") == "medium" or (b.kind == "p" and b.hints.get("in_article")):
+        return BODY  # HTML: a short paragraph of the article element is still one of its paragraphs
     return None
 
 
@@ -402,7 +447,8 @@ def _menu_runs(region: list[Block], s: Settings) -> set[int]:
     run: list[Block] = []
     for b in region + [None]:
         if b is not None and b.label is None and b.scores.get("kind") in ("short", "linky") and \
-                not b.scores.get("terminal") and not b.scores.get("bullet") and b.kind != "li":
+                not b.scores.get("terminal") and not b.scores.get("bullet") and b.kind != "li" and \
+                not (b.hints.get("in_article") and b.kind in ISOLATED_KINDS):  # HTML paragraphs of the article
             run.append(b)
             continue
         if len(run) >= s.menu_run_min:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+import re
 
-import regex
-
-_WORD = regex.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W\d_]+")  # stdlib re: same tokens as `regex` here, faster
 SAMPLE_CHARS = 8_000
 MIN_WORDS = 8
 MIN_SHARE = 0.08  # below this share of function words no language is claimed
@@ -35,13 +34,14 @@ def detect_language(texts: list[str], profiles: dict[str, frozenset[str]]) -> tu
     if not profiles:
         return None, 0.0
     sample = sorted((t for t in texts if len(t) >= 40), key=len, reverse=True) or texts
-    words: list[str] = []
+    taken: list[str] = []
     size = 0
     for t in sample:
-        words.extend(_WORD.findall(t.casefold()))
+        taken.append(t)
         size += len(t)
         if size > SAMPLE_CHARS:
             break
+    words = _WORD.findall("\n".join(taken).casefold())
     if len(words) < MIN_WORDS:
         return None, 0.0
     index = _index(tuple(sorted(profiles.items())))

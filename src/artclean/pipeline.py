@@ -128,14 +128,13 @@ def clean(source: bytes | str, *, lang: str | None = None, input: str = "auto",
     confidence = None
     if lang is None:
         profiles = library.languages()
-        lang, confidence = detect_language([b.text for b in blocks], profiles)
-        # Boilerplate must not decide the language: when the lines the language-independent rules
-        # drop tip the balance, the language of the rest wins.
+        # Boilerplate must not decide the language: the lines the language-independent rules drop
+        # are left out of the sample, unless nothing recognisable is left without them.
         generic = _ruleset(library, tuple(id(p) for p in library.select(None)), frozenset(disable))
         generic.timed_out.clear()
-        without = detect_language(language_sample(blocks, BudgetedRules(generic, deadline)), profiles)
-        if without[0] is not None and without[0] != lang:
-            lang, confidence = without
+        lang, confidence = detect_language(language_sample(blocks, BudgetedRules(generic, deadline)), profiles)
+        if lang is None:
+            lang, confidence = detect_language([b.text for b in blocks], profiles)
         if lang is None and blocks:
             warnings.append("language not recognised: only the generic rules were used")
     elif lang not in library.languages():

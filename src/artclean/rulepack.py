@@ -8,6 +8,8 @@ time and run with a timeout, so a runaway user pattern cannot hang a batch.
 from __future__ import annotations
 
 import difflib
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -612,10 +614,12 @@ class RuleSet:
                 self._by_prefix.setdefault(prefix, []).append(i)
             for cls in start[1]:
                 self._by_class.setdefault(cls, []).append(i)
+        # Substrings one of which every match of a regex contains: a rule whose needles are all
+        # absent from a line is not tried on that line.
+        self._needles = [needles(r.regex_source) if r.regex_source is not None else None for r in self.line_rules]
         self._prefixes = tuple(prefixes)
         self._contains = tuple(c.casefold() for i in self._literal for c in self.line_rules[i].contains)
-        self._buckets: dict[tuple[str, int], tuple[list[int], Any]] = {}
-        self._combined: dict[tuple[int, ...], Any] = {}
+        self._buckets: dict[tuple[str, int], tuple] = {}
         self._inline_literals = tuple(c.casefold() for r in self.inline_rules for c in r.contains)
         inline_needles = [needles(r.regex_source) for r in self.inline_rules if r.regex_source is not None]
         self._inline_needles = None if None in inline_needles else tuple(n for ns in inline_needles for n in ns)
@@ -638,20 +642,27 @@ class RuleSet:
         return None
 
     def _candidates(self, text: str, folded: str) -> list[int]:
-        found = set(self._exact.get(folded, ()))
+        found = list(self._exact.get(folded, ()))
         if (self._prefixes and folded.startswith(self._prefixes)) or any(c in folded for c in self._contains):
-            found.update(self._literal)
-        members, combined = self._bucket(folded[:PREFIX_DEPTH], _tier(len(text)))
-        if members and (combined is None or _prefilter(combined, text)):
-            found.update(members)
-        found.update(i for i in self._loose
-                     if _prefilter(self.line_rules[i].pattern, text, anywhere=not self.line_rules[i].anchored))
-        found.update(self._guarded)
-        return sorted(found)
+            found += self._literal
+        members, guarded, any_needle = self._bucket(folded[:PREFIX_DEPTH], bisect_left(_TIERS, len(text)))
+        if guarded and any_needle.search(folded):
+            needles_of = self._needles
+            members = tuple(sorted(members + tuple(i for i in guarded if any(n in folded for n in needles_of[i]))))
+        for i in members:
+            if _prefilter(self.line_rules[i].pattern, text):
+                found.append(i)
+        for i in self._loose:
+            rule = self.line_rules[i]
+            if _prefilter(rule.pattern, text, anywhere=not rule.anchored):
+                found.append(i)
+        found += self._guarded
+        return sorted(set(found)) if len(found) > 1 else found
 
-    def _bucket(self, start: str, tier: int) -> tuple[list[int], Any]:
-        """The anchored regex rules a line beginning with `start`, of a length in `tier`, can match,
-        and one combined pattern of them, so that most lines cost one regex call or none."""
+    def _bucket(self, start: str, tier: int) -> tuple[tuple[int, ...], tuple[int, ...], Any]:
+        """The anchored regex rules a line beginning with `start`, of a length in `tier`, can match:
+        those tried on every such line, those tried only when one of their needles is in the line,
+        and one pattern of all those needles."""
         bucket = self._buckets.get((start, tier))
         if bucket is None:
             members: set[int] = set()
@@ -662,11 +673,11 @@ class RuleSet:
                 if first and test(first):
                     members.update(self._by_class.get(cls, ()))
             low = _TIERS[tier - 1] + 1 if tier else 0
-            ordered = tuple(sorted(i for i in members if (self.line_rules[i].max_chars or low) >= low))
-            combined = self._combined.get(ordered)
-            if combined is None and ordered not in self._combined:
-                combined = self._combined[ordered] = _combined([self.line_rules[i] for i in ordered])
-            bucket = (list(ordered), combined)
+            ordered = sorted(i for i in members if (self.line_rules[i].max_chars or low) >= low)
+            guarded = tuple(i for i in ordered if self._needles[i])
+            words = sorted({n for i in guarded for n in self._needles[i]})
+            bucket = (tuple(i for i in ordered if not self._needles[i]), guarded,
+                      re.compile("|".join(map(re.escape, words))) if words else None)
             if len(self._buckets) < 50_000:
                 self._buckets[(start, tier)] = bucket
         return bucket
@@ -910,15 +921,8 @@ def is_anchored(pattern: str) -> bool:
     return all(s.startswith("^") for s in starts)
 
 
-LONG_LINE = 300  # longer lines get a timeout even in the combined prefilter
+LONG_LINE = 300  # longer lines get a timeout even in the prefilter
 _TIERS = (40, 80, 120, 200, 300, 500)  # line-length tiers: rules with a smaller max_chars are not tried
-
-
-def _tier(length: int) -> int:
-    for i, top in enumerate(_TIERS):
-        if length <= top:
-            return i
-    return len(_TIERS)
 
 
 def _prefilter(pattern, text: str, anywhere: bool = False) -> bool:

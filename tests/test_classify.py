@@ -1,0 +1,57 @@
+"""Features and context decisions of classify on small hand-written pages."""
+
+import artclean
+from artclean.classify import char_scale
+from artclean.model import Block
+
+JA_BODY = [
+    "市議会は火曜日、六時間を超える議論の末に新しい路面電車の路線計画を承認し、工事は来年の春に始まる見通しとなった。",
+    "賛成派の議員は、新しい路線によって毎日数千人の通勤客の移動時間が大幅に短くなると説明し、早期の着工を求めた。",
+    "反対派はその予算をバス路線の改善や道路の補修に回すべきだったと主張し、住民説明会をもう一度開くよう求めている。",
+]
+
+
+def test_japanese_sentences_are_prose_and_the_menu_is_not():
+    page = ["ホーム", "ニュース", "スポーツ", "経済", "お問い合わせ", "新しい路面電車の路線を承認"] + JA_BODY + ["利用規約", "プライバシー"]
+    art = artclean.clean("\n".join(page) + "\n", input="text")
+    assert [p.text for p in art.body] == JA_BODY[1:] and art.lead == JA_BODY[0]
+    assert {r.text for r in art.removed} >= {"ホーム", "ニュース", "利用規約"}
+
+
+def test_wide_scripts_count_double_and_latin_text_does_not():
+    assert char_scale([Block(text=t, line=i) for i, t in enumerate(JA_BODY)]) == 2
+    assert char_scale([Block(text="Ein ganz gewöhnlicher Satz über München.", line=1)]) == 1
+    mixed = [Block(text="The council met on Tuesday and approved the plan for the new line.", line=1),
+             Block(text="東京", line=2)]
+    assert char_scale(mixed) == 1
+
+
+ARTICLE = """<html><body>
+<nav><a href="/">Home</a> <a href="/recipes">Recipes</a></nav>
+<article>
+<h1>A week of simple meal prep</h1>
+<p>Cooking once on Sunday for the whole week saves time, money and a lot of stress on busy weekday evenings.</p>
+<p>The plan below keeps every meal simple: a protein, a vegetable and a small portion of grains or fruit.</p>
+<h2>Monday</h2>
+<p>Breakfast</p>
+<p>Two eggs, spinach</p>
+<p>Lunch</p>
+<p>Chicken, rice, peppers</p>
+<h2>Tuesday</h2>
+<p>Breakfast</p>
+<p>Oats, blueberries</p>
+<p>Lunch</p>
+<p>Lentil soup, bread</p>
+<div class="tags"><a href="/t/1">Meal prep</a> <a href="/t/2">Healthy eating</a></div>
+<p>Always check the labels.</p>
+</article>
+<footer>Copyright 2025 Example Media</footer>
+</body></html>"""
+
+
+def test_html_short_lines_inside_the_article_element_stay_with_it():
+    art = artclean.clean(ARTICLE, input="html")
+    texts = [p.text for p in art.body]
+    assert texts[-4:] == ["Breakfast", "Oats, blueberries", "Lunch", "Lentil soup, bread"]
+    assert "Two eggs, spinach" in texts
+    assert "Meal prep Healthy eating" not in texts and "Always check the labels." not in texts  # after the tag list
