@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex
 
+_DIGIT = regex.compile(r"\d")
 _ISO = regex.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
 _DMY_NUM = regex.compile(r"(?<![\d.])(\d{1,2})\s?[./]\s?(\d{1,2})\s?[./]\s?(\d{4}|\d{2})(?![\d])")
@@ -48,8 +49,8 @@ def _month_patterns(months: tuple[tuple[str, int], ...]):
 
 def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -> str | None:
     """The first absolute date in `text` as ISO 8601, or None (a relative date gives None)."""
-    if not text:
-        return None
+    if not text or not _DIGIT.search(text):
+        return None  # every absolute date has a day or a year in digits
     m = _ISO.search(text)
     if m:
         return _iso(*m.groups())

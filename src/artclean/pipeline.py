@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import regex
 
@@ -78,10 +78,14 @@ class BudgetedRules:
 
     def __init__(self, rules: RuleSet, deadline: Deadline):
         self._rules, self._deadline = rules, deadline
+        self._seen: dict[str, Any] = {}  # pages repeat their menus and footers: each line is matched once
 
     def match(self, text: str):
+        if text in self._seen:
+            return self._seen[text]
         self._deadline.check("matching rules")
-        return self._rules.match(text)
+        hit = self._seen[text] = self._rules.match(text)
+        return hit
 
     def cut_inline(self, text: str):
         self._deadline.check("matching rules")

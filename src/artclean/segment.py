@@ -97,6 +97,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
     body_words = _content_words(" ".join(body), rules.function_words)
     in_article = {b.text.casefold() for b in blocks[start:] if b.label in BODY_LABELS}
     marks = _header_rule_ids(rules)
+    header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 4]]
     best, best_score, distance = None, 0.0, 0
     for i in range(start - 1, -1, -1):
         b = blocks[i]
@@ -108,7 +109,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
             continue
         words = _content_words(b.text, function_words=rules.function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
-        header = _opens_header(blocks, i, marks, rules.months)
+        header = any(header_lines[i + 1:i + 5])  # a byline or dateline follows within four lines
         score = _headline_score(b, overlap, header, blocks[i + 1].scores.get("kind") == "prose",
                                 _in_contents(blocks, i, in_article), distance)
         if score > best_score:
@@ -130,11 +131,6 @@ def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, 
     return score - (distance / 2 if far < 0 else HEADLINE_SEARCH / 2 + far / 10)
 
 
-def _opens_header(blocks: list[Block], i: int, marks: frozenset[str], months: dict[str, int]) -> bool:
-    """A byline or dateline follows within four lines."""
-    return any(_is_header_line(x, marks, months) for x in blocks[i + 1:i + 5])
-
-
 def _in_contents(blocks: list[Block], i: int, in_article: set[str]) -> bool:
     """A table-of-contents entry: the article repeats this line and the one next to it."""
     key = blocks[i].text.casefold()
@@ -152,7 +148,7 @@ def _is_header_line(b: Block, marks: frozenset[str], months: dict[str, int]) -> 
     """A byline or dateline, also one dropped for being far from the article (its rule match stays)."""
     if b.label in (BYLINE, DATE) or b.scores.get("rule_match") in marks:
         return True
-    return len(b.text) <= 60 and not is_relative(b.text) and parse_date(b.text, months) is not None
+    return len(b.text) <= 60 and parse_date(b.text, months) is not None and not is_relative(b.text)
 
 
 HEADER_AFTER = 6  # lines below the headline where its byline and dateline may stand
@@ -214,7 +210,7 @@ _DATEISH = regex.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}|\d{1,2}:\d{2}|\b\d{1,2},?\s
 
 def _mostly_date(text: str) -> bool:
     """A line that is mostly a date or time stamp, not a title that happens to hold a year."""
-    return sum(ch.isdigit() for ch in text) >= 0.15 * len(text) and _DATEISH.search(text) is not None
+    return sum(map(str.isdigit, text)) >= 0.15 * len(text) and _DATEISH.search(text) is not None
 
 
 _TITLE_SEPARATOR = regex.compile(r"\s+(?:[|–—·•»-]|::)\s+")
