@@ -55,3 +55,29 @@ def test_html_short_lines_inside_the_article_element_stay_with_it():
     assert texts[-4:] == ["Breakfast", "Oats, blueberries", "Lunch", "Lentil soup, bread"]
     assert "Two eggs, spinach" in texts
     assert "Meal prep Healthy eating" not in texts and "Always check the labels." not in texts  # after the tag list
+
+
+ARTICLE_EN = [
+    "The city council approved the new tram line on Tuesday after a debate that lasted more than six hours.",
+    "Supporters said the line would cut travel times for thousands of commuters every single working day.",
+    "Opponents argued that the money should have gone to the bus network and to road repairs instead.",
+]
+COMMENTS = [line for n in range(8) for line in (
+    f"reader{n} says:", f"November {n + 3}, 2025 at 6:{10 + n} am",
+    f"I have taken the bus for {n + 10} years and I still think this whole plan is a waste of our money, honestly.",
+)]
+
+
+def test_a_comment_thread_longer_than_the_article_is_not_the_article():
+    page = ["Home", "News", "Council approves the tram line", "Posted by Jane Doe on November 2, 2025"] + \
+        ARTICLE_EN + ["Share this:", "8 responses to “Council approves the tram line”"] + COMMENTS + ["Leave a Reply"]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert [art.lead] + [p.text for p in art.body] == ARTICLE_EN
+    marker = next(r for r in art.removed if r.text.startswith("8 responses"))
+    assert marker.rule == "en.comments-section"
+
+
+def test_a_comments_marker_above_the_article_does_not_end_it():
+    page = ["Council approves the tram line", "Leave a Reply"] + ARTICLE_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert [art.lead] + [p.text for p in art.body] == ARTICLE_EN

@@ -34,7 +34,8 @@ DEFAULTS = {
     "prose_cap": 600,  # no single block counts for more than this when finding the article
     "short_penalty": 40,  # what a short non-prose block costs the run that contains it
     "medium_penalty": 15,
-    "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
+    "header_window": 10,
+    "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end  # blocks above the article searched for headline, captions, byline, date
 }
 
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
@@ -296,7 +297,9 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     for k, i in enumerate(live):
         b = blocks[i]
         if b.scores.get("cut_after") == "drop":
-            total, start, streak = 0.0, -1, 0  # a "most read" or comments marker: the article does not go on
+            if best >= s.article_before_wall:
+                break  # a comment section or a paid widget below an article: nothing after it is the article
+            total, start, streak = 0.0, -1, 0  # the article does not go on past it
             continue
         if b.label in (BOILERPLATE, RELATED):
             continue
