@@ -88,3 +88,52 @@ def test_french_dateline_signed_with_par():
     assert art.headline == "Le conseil approuve la nouvelle ligne de tramway"
     assert art.byline == "Marie Dupont"
     assert art.date == "2025-03-04"
+
+
+# ------------------------------------------------------------------ HTML
+
+
+HTML_BODY = "".join(f"<p>{p}</p>" for p in EN_BODY)
+
+
+def html_page(head="", before="", article="", after=""):
+    return (f"<html><head>{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>{before}"
+            f"<article>{article}{HTML_BODY}</article>{after}<footer>© 2025 Example</footer></body></html>")
+
+
+def test_html_the_h1_is_the_headline_without_the_section_every_title_carries():
+    head = ("<title>Council approves the tram line | Opinion</title>"
+            "<meta property='og:title' content='Council approves the new tram line | Opinion'>")
+    art = artclean.clean(html_page(head, article="<h1>Council approves the new tram line | Opinion</h1>"), input="html")
+    assert art.headline == "Council approves the new tram line"
+
+
+def test_html_a_site_suffix_is_cut_when_the_address_names_the_site():
+    head = ("<title>Council approves the tram line | Gazette Metro</title>"
+            "<meta property='og:url' content='https://metro.gazette.example/news/tram'>")
+    art = artclean.clean(html_page(head), input="html")
+    assert art.headline == "Council approves the tram line"
+
+
+def test_html_an_author_element_that_names_nobody_the_metadata_names_gives_way_to_the_metadata():
+    jsonld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tram line approved",'
+              ' "author": {"@type": "Person", "name": "Jane Doe"}}</script>')
+    art = artclean.clean(html_page(jsonld, before="<div class='author-menu'>Home</div>"), input="html")
+    assert art.byline == "Jane Doe"
+
+
+def test_html_labels_and_icons_in_author_elements_are_not_bylines():
+    page = html_page(before="<div class='author'>How we reviewed this article:</div>")
+    assert artclean.clean(page, input="html").byline is None
+
+
+def test_html_the_author_box_below_the_article_names_the_author():
+    box = "<div class='author-box'><p class='author_name'>Jane Doe</p><p>Jane covers transport.</p></div>"
+    art = artclean.clean(html_page(after=box), input="html")
+    assert art.byline == "Jane Doe"
+
+
+def test_html_a_byline_glued_to_its_marker():
+    art = artclean.clean(html_page(article="<h1>Tram line approved</h1><div><span>By</span><span>Jane Doe</span></div>"),
+                         input="html", lang="en")
+    assert art.byline == "Jane Doe"

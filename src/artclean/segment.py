@@ -191,7 +191,7 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     """The visible h1: inside the article if one is, else the one the page's metadata agrees with."""
     wanted = _html_headline(html) or ""
     h1s = [b for b in blocks if b.kind == "h1" and len(b.text.split()) >= 2 and
-           (b.label != BOILERPLATE or (b.rule or "").startswith("html:"))]
+           (b.label != BOILERPLATE or (b.rule or "").startswith("html:") or b.rule == "feature:before-article")]
     if not h1s:
         for b in blocks:  # some pages put the title in an h2
             if wanted and b.label != BOILERPLATE and b.kind.startswith("h") and _same_words(b.text, wanted):
@@ -202,6 +202,10 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     best = max(h1s, key=lambda b: (bool(b.hints.get("in_article")),
                                    len(set(_WORD.findall(b.text.casefold())) & wanted_words), -blocks.index(b)))
     best.label, best.rule = HEADLINE, "html:h1"
+    candidates = [c for c in (html.get("title"), html.get("og_title")) if isinstance(c, str)]
+    short = _strip_site_name(best.text, html, candidates)  # an h1 that carries the section: "Title | Opinion"
+    if short != best.text and short:
+        best.original, best.text = best.original or best.text, short
     return True
 
 
@@ -235,8 +239,12 @@ def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     site.add(_alnum(host.rsplit(".", 1)[0]) if host else "")
     tail, head = parts[-1], parts[0]
     others = [norm(unescape(c)) for c in candidates if norm(unescape(c)) != title]
+    tail_words = _WORD.findall(tail.casefold())
     confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o
-                                                            for o in others)
+                                                            for o in others) or \
+        (bool(host) and bool(tail_words) and all(len(w) >= 3 and w in host.casefold() for w in tail_words))
+    if not confirmed and tail_words and len(tail_words) <= 3:  # the same tail on every title: a site or section name
+        confirmed = sum(norm(unescape(c)).endswith(tail) for c in candidates) >= 2
     if confirmed or (len(tail.split()) <= 3 and any(tail in norm(c) for c in others)):
         return title[:title.rindex(tail)].rstrip(" |–—·•»-:")
     return title
@@ -302,14 +310,29 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         return
     hinted = next((b for b in blocks if b.hints.get("byline") and len(b.text) <= 120 and
                    b.label not in (HEADLINE, RELATED) and not (b.rule or "").startswith(("html:", "feature:after"))), None)
+    if hinted is None:  # an author box below the article: its name line
+        hinted = next((b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"
+                       and _NAME_LINE.match(b.text)), None)
     if hinted is not None:
         value = _BYLINE_MARKER.sub("", hinted.text).strip(" ,|·-–—")
-        if value and not _mostly_date(value):
+        # An author element that names none of the metadata's authors is a label or a link ("Home").
+        if value and not _mostly_date(value) and _plausible_byline(value) and (not names or _shares_a_name(value, names)):
             art.byline = _trim_to_names(value, names)
             art.meta["byline_text"] = hinted.text
             return
     if names:
         art.byline = ", ".join(names)
+
+
+def _plausible_byline(value: str) -> bool:
+    """A name or a few, not a heading ("How we reviewed this article:"), a question or an icon."""
+    return any(ch.isalpha() for ch in value) and not value.endswith((":", "?")) and len(value.split()) <= 12 \
+        and not any("\ue000" <= ch <= "\uf8ff" for ch in value)
+
+
+def _shares_a_name(value: str, names: list[str]) -> bool:
+    words = set(_WORD.findall(value.casefold()))
+    return any(words & set(_WORD.findall(n.casefold())) for n in names)
 
 
 # A person's name on a line of its own: 2-4 capitalised words, maybe particles and a suffix ("Ph.D.").
@@ -371,6 +394,7 @@ def _dropped_byline(blocks: list[Block], byline_ids: frozenset[str]) -> Block | 
 
 def _is_name_line(b: Block, function_words) -> bool:
     return (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line")) and \
+        b.hints.get("container") not in ("nav", "menu", "footer", "breadcrumb") and \
         len(b.text) <= 60 and _NAME_LINE.match(b.text) is not None and b.scores.get("function_words") in (None, 0) \
         and not any(w in function_words for w in b.text.casefold().split())
 
