@@ -137,3 +137,11 @@ def test_html_a_byline_glued_to_its_marker():
     art = artclean.clean(html_page(article="<h1>Tram line approved</h1><div><span>By</span><span>Jane Doe</span></div>"),
                          input="html", lang="en")
     assert art.byline == "Jane Doe"
+
+
+def test_html_the_date_in_the_page_header_by_the_h1_is_the_date():
+    header = "<header><h1>Council approves the tram line</h1><div>Dec 12, 2025 • Jane Doe in Transport</div></header>"
+    menu = "".join(f"<p><a href='/t{n}'>Topic {n}</a></p>" for n in range(50))  # the article starts far below
+    art = artclean.clean(html_page(before=header + menu), input="html", lang="en")
+    assert art.headline == "Council approves the tram line"
+    assert art.date == "2025-12-12"

@@ -158,13 +158,13 @@ def recover_header(blocks: list[Block], rules: RuleSet) -> None:
     """Bylines and datelines just around the headline belong to the article even when the headline
     stands far above it (a table of contents, a summary box in between): a byline or date rule's
     match, or a short line that is a date, dropped only for its distance, gets its role back."""
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE and b.rule == "feature:headline"), None)
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
     if head is None:
         return
     label_of = {r.id: r.label for label in (BYLINE, DATE) for r in rules.rules_with_label(label)}
     for b in blocks[max(0, head - 2):head + 1 + HEADER_AFTER]:
-        if b.label != BOILERPLATE or b.rule != "feature:before-article":
-            continue
+        if b.label != BOILERPLATE or b.rule not in ("feature:before-article", "html:header"):
+            continue  # a page's <header> element also holds the article's own header
         matched = b.scores.get("rule_match")
         if matched in label_of:
             b.label, b.rule = label_of[matched], matched
