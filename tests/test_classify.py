@@ -81,3 +81,24 @@ def test_a_comments_marker_above_the_article_does_not_end_it():
     page = ["Council approves the tram line", "Leave a Reply"] + ARTICLE_EN
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
     assert [art.lead] + [p.text for p in art.body] == ARTICLE_EN
+
+
+def test_a_long_paragraph_above_a_picture_credit_is_text_not_a_caption():
+    para = ("Teamchef Anna Berger hat die Mannschaft für das Turnier im März nominiert und setzt dabei auf zwei "
+            "junge Spielerinnen, die zum ersten Mal im Kader stehen.")
+    page = ["Berger nominiert zwei Neulinge", para, "© Tennisverband"] + [
+        f"Die Spielerinnen trainieren seit {n} Wochen gemeinsam in der Halle und bereiten sich auf die Partien vor."
+        for n in range(3, 6)]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="de")
+    assert para in [art.lead] + [p.text for p in art.body]
+    assert para not in [c.text for c in art.captions]
+
+
+def test_a_sentence_that_introduces_a_quotation_starts_the_article():
+    intro = "Vor langer Zeit hatte ich schon einmal über eine Behauptung geschrieben, die man oft hört:"
+    quote = "„Das Land hat die Impfung verboten, weil so viele Mädchen daran gestorben sind, sagen die Leute immer.“"
+    rest = [f"Das stimmt nicht, und die Zahlen des Ministeriums zeigen das seit {n} Jahren sehr deutlich für jeden."
+            for n in range(3, 7)]
+    page = ["Startseite", "Japan und die Impfung", "Von Anna Berger - 30. Juli 2023", intro, quote] + rest
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="de")
+    assert intro in [art.lead] + [p.text for p in art.body]

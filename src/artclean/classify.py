@@ -34,8 +34,9 @@ DEFAULTS = {
     "prose_cap": 600,  # no single block counts for more than this when finding the article
     "short_penalty": 40,  # what a short non-prose block costs the run that contains it
     "medium_penalty": 15,
-    "header_window": 10,
-    "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end  # blocks above the article searched for headline, captions, byline, date
+    "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
+    "caption_prose_max_chars": 150,  # a longer paragraph of prose above a credit is text, not that picture's caption
+    "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end
 }
 
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
@@ -94,7 +95,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
         drop_furniture(blocks)
         weigh_html_hints(blocks, meta or {})
     cut_after_markers(blocks, settings)
-    find_captions(blocks, rules)
+    find_captions(blocks, rules, settings)
     start, end = densest_run(blocks, settings)
     if html:
         end = article_end(blocks, start, end)
@@ -283,6 +284,8 @@ def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | N
         return (chars / 4, False) if b.scores["terminal"] or chars > s.short_max_chars else (-5.0, True)
     if b.scores["terminal"] and b.scores["words"] >= 3:
         return chars / 3, False  # a short sentence or question
+    if b.text.endswith(":") and b.scores["words"] >= 6:
+        return chars / 3, False  # a sentence that introduces a quotation, a list or code
     if (isolated or b.scores.get("digits", 0) >= 0.2) and b.scores["words"] >= 2:
         return -float(s.medium_penalty), False  # a heading, a one-line paragraph or a table row
     return (-float(s.medium_penalty) if kind == "medium" else -float(s.short_penalty)), True
@@ -499,7 +502,7 @@ def credit_value(text: str, rules: RuleSet) -> str | None:
     return None
 
 
-def find_captions(blocks: list[Block], rules: RuleSet) -> None:
+def find_captions(blocks: list[Block], rules: RuleSet, s: Settings) -> None:
     """A line followed by a credit (on the next line, or glued to a repeat of the line) is a caption."""
     live = [b for b in blocks if b.label != BOILERPLATE]
     for k, b in enumerate(live):
@@ -521,5 +524,7 @@ def find_captions(blocks: list[Block], rules: RuleSet) -> None:
                 nxt.label, nxt.rule, nxt.value = CAPTION, "feature:caption-repeat", credit
                 nxt.scores["duplicate_of"] = b.line
                 continue
-        if nxt is not None and nxt.label == CREDIT and b.scores.get("chars", 0) <= 300:
+        if nxt is not None and nxt.label == CREDIT and b.scores.get("chars", 0) <= 300 and (
+                b.scores.get("kind") != "prose" or b.scores["chars"] <= s.caption_prose_max_chars
+                or b.kind == "figcaption"):
             b.label, b.rule = CAPTION, "feature:caption-before-credit"
