@@ -3,6 +3,7 @@ body, related links, and the list of everything removed with the rule or feature
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import regex
@@ -80,7 +81,7 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 
 
 HEADLINE_SEARCH = 40  # blocks above the article where the headline is most likely; further up costs less per block
-_CONTENT_WORD = regex.compile(r"[^\W\d_]{4,}")
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")  # stdlib re: the same words, cheaper per call
 
 
 def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, rules: RuleSet) -> None:
