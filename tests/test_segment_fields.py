@@ -145,3 +145,11 @@ def test_html_the_date_in_the_page_header_by_the_h1_is_the_date():
     art = artclean.clean(html_page(before=header + menu), input="html", lang="en")
     assert art.headline == "Council approves the tram line"
     assert art.date == "2025-12-12"
+
+
+def test_the_date_next_to_the_byline_is_the_date_even_far_from_the_headline():
+    header = ["Our experts", "years of experience", "By Jane Doe", "Dec 18, 2025", "14 min read"]
+    page = NAV + header + [f"Topic {n}" for n in range(60)] + ["Council approves the new tram line"] + EN_BODY
+    art = clean(page, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-12-18" and art.meta["date_text"] == "Dec 18, 2025"
