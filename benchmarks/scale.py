@@ -54,18 +54,6 @@ TARGET_DASK_VS_LOCAL = 0.8  # Dask with 2 workers >= 0.8x the throughput of loca
 TARGET_DASK_SCALING = 1.7  # Dask with 2 workers >= 1.7x Dask with 1
 PAGES_100M = 100_000_000
 
-# Runs run_dask directly when `artclean batch` has no --engine option yet (the same code, minus click).
-DASK_FALLBACK = """
-import sys
-from artclean.batch import Options
-from artclean.dask import run_dask
-args = sys.argv[1:]
-out = args[args.index("-o") + 1]
-workers = int(args[args.index("--workers") + 1])
-shards = [a for a in args[: args.index("-o")]]
-sys.exit(run_dask(shards, out, Options(), workers=workers, quiet=True))
-"""
-
 
 # --------------------------------------------------------------------------- corpus
 
@@ -108,12 +96,6 @@ def build_shards(folder: Path, texts: list[tuple[str, str]], records: int, shard
 class Sample:
     main_rss: list[tuple[float, int]] = field(default_factory=list)
     workers: dict[int, list[tuple[float, int]]] = field(default_factory=dict)
-
-
-def has_engine_option() -> bool:
-    done = subprocess.run([sys.executable, "-m", "artclean", "batch", "--help"], capture_output=True, text=True,
-                          env=child_env())
-    return "--engine" in done.stdout
 
 
 def child_env() -> dict:
@@ -161,12 +143,8 @@ class Run:
     load_after: float
 
 
-def run_mode(mode: str, shards: list[Path], out: Path, engine_option: bool) -> Run:
-    args = [*map(str, shards), "-o", str(out), "-q", *MODES[mode]]
-    if mode.startswith("dask") and not engine_option:
-        command = [sys.executable, "-c", DASK_FALLBACK, *args]
-    else:
-        command = [sys.executable, "-m", "artclean", "batch", *args]
+def run_mode(mode: str, shards: list[Path], out: Path) -> Run:
+    command = [sys.executable, "-m", "artclean", "batch", *map(str, shards), "-o", str(out), "-q", *MODES[mode]]
     load_before = os.getloadavg()[0]
     sample, stop = Sample(), threading.Event()
     started = time.perf_counter()
@@ -253,17 +231,14 @@ def main() -> int:
 
     texts = load_texts(args.corpora.resolve())
     tmp = Path(tempfile.mkdtemp(prefix="artclean-scale-"))
-    engine_option = has_engine_option()
     try:
         shards, size = build_shards(tmp / "in", texts, args.records, args.shards)
         print(f"{args.records:,} records ({size / 1e6:,.0f} MB of JSON) from {len(texts):,} renderings in "
-              f"{len(shards)} gzip shards; {os.cpu_count()} cores"
-              + ("" if engine_option else "; `batch --engine` missing: Dask runs through artclean.dask.run_dask"),
-              file=sys.stderr)
+              f"{len(shards)} gzip shards; {os.cpu_count()} cores", file=sys.stderr)
         runs: dict[str, Run] = {}
         for mode in modes:
             print(f"{LABELS[mode]} …", file=sys.stderr)
-            runs[mode] = run_mode(mode, shards, tmp / f"out-{mode}", engine_option)
+            runs[mode] = run_mode(mode, shards, tmp / f"out-{mode}")
             r = runs[mode]
             print(f"  {r.wall:,.1f} s, exit {r.code}, load {r.load_before:.1f} -> {r.load_after:.1f}", file=sys.stderr)
         reference = "serial" if "serial" in modes else modes[0]

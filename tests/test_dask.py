@@ -275,6 +275,38 @@ def test_usage_errors_exit_2_before_anything_runs(tmp_path, monkeypatch):
                                                                 f"the rule pack {tmp_path / 'x.yaml'}"]
 
 
+def test_progress_and_summary_on_a_terminal(cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich takes stderr for a terminal: the progress bar runs
+    shard = write_shard(tmp_path / "in" / "a.jsonl.gz", make_records(0, 40, random.Random(6)))
+    code = run_dask([shard], tmp_path / "out", scheduler=cluster.scheduler_address, quiet=False)
+    assert code == run_batch([shard], tmp_path / "local", Options(), jobs=1)
+    assert_same_as_local(tmp_path / "out", tmp_path / "local")
+
+
+PACK = """pack: mine
+description: a user pack
+applies_to: {{all: true}}
+rules:
+  - id: mine.drop
+    action: drop
+    match: {{startswith: ["{0}"]}}
+    examples: {{drop: ["{0} und mehr"], keep: ["Eine andere Zeile"]}}
+"""
+
+
+def test_a_rule_pack_edited_between_jobs_is_read_again(cluster, tmp_path):
+    """The workers outlive a job: the next job must use the pack as it is now, as --jobs 1 does."""
+    pack = tmp_path / "mine.yaml"
+    shard = write_shard(tmp_path / "in" / "a.jsonl", [{"id": "de", "text": TEXTS[1]}, BAD[-1]])
+    options = Options(rules=(str(pack),))
+    for n, start in enumerate(["Vertrauliche Gespräche", "Nichts davon"]):
+        pack.write_text(PACK.format(start), encoding="utf-8")
+        run_dask([shard], tmp_path / f"dask{n}", options, scheduler=cluster.scheduler_address)
+        run_batch([shard], tmp_path / f"local{n}", options, jobs=1)
+        assert_same_as_local(tmp_path / f"dask{n}", tmp_path / f"local{n}")
+        assert (b'"rule":"mine.drop"' in (tmp_path / f"dask{n}" / "a.jsonl").read_bytes()) == (n == 0)
+
+
 # --------------------------------------------------------------------------- records and bags
 
 def test_clean_record_is_picklable_and_equals_the_local_output(corpus):

@@ -163,3 +163,18 @@ def test_shipped_packs_pass_the_full_validation_they_skip_at_load_time():
     for path in pack_files(builtin_rules_dir()):
         pack = load_pack(path, origin="--rules")
         assert all(r.pattern is not None for r in pack.rules if r.regex_source is not None)
+
+
+def test_a_user_pack_edited_while_the_process_runs_is_read_again(tmp_path):
+    import artclean
+    pack = tmp_path / "mine.yaml"
+    text = "Vertrauliche Gespräche mit der Regierung.\nNichts davon wurde bestätigt, sagte der Sprecher am Montag.\n"
+    rule = ("pack: mine\napplies_to: {{all: true}}\nrules:\n  - id: mine.drop\n    action: drop\n"
+            "    match: {{startswith: [\"{0}\"]}}\n    examples: {{drop: [\"{0} und mehr\"], keep: [\"Etwas anderes\"]}}\n")
+    dropped = []
+    for start in ("Vertrauliche", "Nichts davon"):
+        pack.write_text(rule.format(start), encoding="utf-8")
+        art = artclean.clean(text, input="text", lang="de", rules=[pack])
+        dropped.append([r.text for r in art.removed if r.rule == "mine.drop"])
+    assert dropped == [["Vertrauliche Gespräche mit der Regierung."],
+                       ["Nichts davon wurde bestätigt, sagte der Sprecher am Montag."]]

@@ -426,7 +426,7 @@ class DaskEngine(Engine):
             units.append(unit)
         if self.display.live:
             self.display.set_total(files, size)
-            self.display.tick(force=True)
+            self.display.tick()
         return units
 
     def check_workers(self, client) -> None:

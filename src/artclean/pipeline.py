@@ -17,7 +17,7 @@ from .errors import ConfigError, InputError, TimeBudgetError
 from .language import SAMPLE_CHARS, detect_language
 from .model import BOILERPLATE, Article, Block
 from .read_text import read_text
-from .rulepack import Library, RuleSet, load_library
+from .rulepack import Library, RuleSet, load_library, pack_files
 from .segment import segment
 
 INPUT_MODES = ("auto", "text", "html")
@@ -38,16 +38,25 @@ def looks_like_html(text: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _library(extra: tuple[tuple[str, str], ...]) -> Library:
+def _library(extra: tuple[tuple[str, str], ...], stamps: tuple = ()) -> Library:
     return load_library(list(extra))
 
 
 def get_library(rules: Library | Iterable[str | Path] | None = None, origin: str = "--rules") -> Library:
-    """The built-in packs plus the user's: pass paths (files or folders) or a Library."""
+    """The built-in packs plus the user's: pass paths (files or folders) or a Library. A user's pack
+    is loaded again when its file changes (a long-lived process or a Dask worker sees the edit)."""
     if isinstance(rules, Library):
         return rules
     extra = tuple((str(p), origin) for p in (rules or ()))
-    return _library(extra)
+    return _library(extra, tuple(_stamp(Path(path)) for path, _ in extra))
+
+
+def _stamp(path: Path) -> tuple:
+    """The size and modification time of each pack file under a path: what an edit changes."""
+    try:
+        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in pack_files(path))
+    except OSError:
+        return ()  # a missing pack: load_library reports it
 
 
 @lru_cache(maxsize=64)
