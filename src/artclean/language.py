@@ -5,9 +5,9 @@ Detection is per document, never per line: short boilerplate lines are where eve
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
-import re
 
 _WORD = re.compile(r"[^\W\d_]+")  # stdlib re: same tokens as `regex` here, faster
 SAMPLE_CHARS = 8_000
