@@ -426,3 +426,12 @@ def test_cli_on_a_real_scheduler_and_two_workers(artclean, corpus, tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         log.close()
+
+
+def test_engine_options_that_do_not_fit_are_usage_errors(tmp_path, artclean):
+    shard = write_shard(tmp_path / "a.jsonl", make_records(0, 1, random.Random(5)))
+    for args, message in ((["--engine", "dask", "-j", "2"], "--jobs goes with --engine local"),
+                          (["--workers", "2"], "--scheduler and --workers go with --engine dask")):
+        run = artclean("batch", shard, "-o", tmp_path / "out", *args)
+        assert run.code == 2 and f"artclean: error: {message}" in run.err
+        assert not (tmp_path / "out").exists()

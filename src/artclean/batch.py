@@ -1043,7 +1043,8 @@ def default_jobs() -> int:
               help="local: this machine's processes; dask: a Dask cluster (JSONL shards; needs artclean[dask]).")
 @click.option("--scheduler", metavar="ADDRESS", help="--engine dask: a running scheduler (tcp://host:8786).")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N",
-              help="--engine dask without --scheduler: processes of the local cluster (default: all cores).")
+              help="--engine dask: processes of the local cluster (default: all cores); with --scheduler, "
+                   "the workers to wait for.")
 @_clean_options
 def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume, quiet, engine, scheduler, workers,
                   lang, input_mode, rules, disable, site, max_bytes):
@@ -1068,6 +1069,9 @@ def batch_command(inputs, output, fmt, globs, text_field, id_field, jobs, resume
                       site=site, max_bytes=max_bytes, text_field=text_field, id_field=id_field)
     if engine == "dask":
         from .dask import run_dask
+
+        if jobs is not None:
+            raise click.UsageError("--jobs goes with --engine local; the Dask cluster has --workers")
 
         code = run_dask(inputs, output, options, scheduler=scheduler, workers=workers, globs=globs, resume=resume,
                         quiet=quiet)
