@@ -153,3 +153,14 @@ def test_the_date_next_to_the_byline_is_the_date_even_far_from_the_headline():
     art = clean(page, "en")
     assert art.byline == "Jane Doe"
     assert art.date == "2025-12-18" and art.meta["date_text"] == "Dec 18, 2025"
+
+
+def test_a_short_line_among_menu_items_is_not_the_headline():
+    menu = ["Transport", "Tram line commuters", "Buses", "Roads"]  # a menu entry the article's words fill
+    art = clean(NAV + ["Council approves new tram"] + menu + EN_BODY, "en")
+    assert art.headline == "Council approves new tram"
+
+
+def test_an_explicit_written_by_with_one_name_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Written by Kristin", "March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "Kristin"

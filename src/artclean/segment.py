@@ -112,7 +112,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         overlap = len(words & body_words) / len(words) if words else 0.0
         header = any(header_lines[i + 1:i + 5])  # a byline or dateline follows within four lines
         score = _headline_score(b, overlap, header, blocks[i + 1].scores.get("kind") == "prose",
-                                _in_contents(blocks, i, in_article), distance)
+                                _in_contents(blocks, i, in_article), distance, _in_menu(blocks, i, header_lines))
         if score > best_score:
             best, best_score = b, score
     if best is not None:
@@ -121,15 +121,29 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
 
 
 def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, in_article: bool,
-                    distance: int) -> float:
+                    distance: int, in_menu: bool = False) -> float:
     """How much a title line looks like the article's headline. A line the article repeats is a
-    table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label."""
+    table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label; a
+    short line between short lines is a menu item."""
     text = b.text
     score = 70 * overlap + min(b.scores["chars"], 120) / 2 + (20 if b.scores["words"] >= 4 else 0)
     score += (60 if header else 0) + (20 if before_prose else 0)
     score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
+    score -= 30 if in_menu else 0
     far = distance - HEADLINE_SEARCH
     return score - (distance / 2 if far < 0 else HEADLINE_SEARCH / 2 + far / 10)
+
+
+MENU_WORDS = 4  # a menu item's most words
+
+
+def _in_menu(blocks: list[Block], i: int, header_lines: list[bool]) -> bool:
+    """A few words between two other short lines that are neither byline nor date: a menu entry
+    (a headline stands among longer lines, or by its byline and date)."""
+    if blocks[i].scores.get("words", 0) > MENU_WORDS or i == 0 or i + 1 >= len(header_lines):
+        return False
+    return all(blocks[j].scores.get("kind") == "short" and blocks[j].scores.get("words", 99) <= MENU_WORDS
+               and not header_lines[j] for j in (i - 1, i + 1))
 
 
 def _in_contents(blocks: list[Block], i: int, in_article: set[str]) -> bool:
