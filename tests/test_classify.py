@@ -102,3 +102,34 @@ def test_a_sentence_that_introduces_a_quotation_starts_the_article():
     page = ["Startseite", "Japan und die Impfung", "Von Anna Berger - 30. Juli 2023", intro, quote] + rest
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="de")
     assert intro in [art.lead] + [p.text for p in art.body]
+
+
+BODY_EN = [f"Paragraph {n} of the story says what the council decided, why it matters and who will pay for it in the end."
+           for n in range(2, 8)]
+TOC = "".join(f'<li><a href="#s{n}">Section {n} of this story</a></li>' for n in range(1, 16))
+
+
+def test_html_the_lead_above_a_table_of_contents_in_the_article_element_is_the_article():
+    lead = "The city council approved the new tram line on Tuesday after a debate of more than six hours."
+    teaser = "Another story: the mayor opened a new library in the old town hall, with a cafe and a reading garden."
+    html = (f"<html><body><article><h2>Library opens</h2><p>{teaser}</p></article>"
+            f"<article><h1>Council approves the tram line</h1><p>{lead}</p><ul>{TOC}</ul>"
+            + "".join(f"<p>{t}</p>" for t in BODY_EN) + "</article></body></html>")
+    art = artclean.clean(html, input="html")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert lead in texts and BODY_EN[-1] in texts
+    assert teaser not in texts  # another article element
+    assert not any(t.startswith("Section") for t in texts)
+
+
+def test_html_a_linked_paragraph_does_not_end_the_article_but_a_box_of_links_does():
+    tip = '<p><a href="/more">Pro tip: more meal ideas here!</a></p>'
+    box = '<h3>Trending now</h3><div class="list"><a href="/a">Some other story</a> <a href="/b">And one more</a></div>'
+    html = ("<html><body><article><h1>Meal prep</h1>" + "".join(f"<p>{t}</p>" for t in BODY_EN)
+            + "<h3>Breakfast</h3><p>Two eggs, spinach</p>" + tip + "<h3>Lunch</h3><p>Lentil soup, bread</p>"
+            + box + "<p>Thanks for reading.</p>"
+            + "<footer><p>Did you like this article?</p></footer></article></body></html>")
+    texts = [p.text for p in artclean.clean(html, input="html").body]
+    assert BODY_EN[-1] in texts and "Lentil soup, bread" in texts
+    assert "Trending now" not in texts and "Thanks for reading." not in texts
+    assert "Did you like this article?" not in texts

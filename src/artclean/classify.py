@@ -43,6 +43,7 @@ DEFAULTS = {
 BYLINE_SEARCH = 40  # blocks above the article where a byline or dateline still belongs to it
 HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
 # Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
 HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo"}
@@ -98,6 +99,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     find_captions(blocks, rules, settings)
     start, end = densest_run(blocks, settings)
     if html:
+        start = article_start(blocks, start, end)
         end = article_end(blocks, start, end)
     start = header_start(blocks, start, end, settings)
     end = next_header(blocks, start, end, settings)
@@ -327,21 +329,52 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     return best_start, best_end
 
 
+def article_start(blocks: list[Block], start: int, end: int) -> int:
+    """HTML: the article's first paragraphs belong to it even when a table of contents, a video box
+    or a list of links inside the same article element splits them from the densest run. Back from
+    the run's start to the article element's start or its header (headline, byline, date)."""
+    art = blocks[start].hints.get("in_article") if start >= 0 else None
+    if not art:
+        return start
+    first = start
+    for i in range(start - 1, -1, -1):
+        b = blocks[i]
+        if b.scores.get("cut_after"):
+            break
+        if b.label in (BOILERPLATE, RELATED, CAPTION, CREDIT):
+            continue
+        if b.hints.get("in_article") != art or b.kind == "h1" or b.label in (HEADLINE, BYLINE, DATE):
+            break
+        if b.label is None and b.scores.get("kind") == "prose":
+            first = i
+    return first
+
+
 def article_end(blocks: list[Block], start: int, end: int) -> int:
     """HTML: the article goes on to the end of its article element. Lists, tables and recipe steps
     inside it are short lines that would end a run of prose, but the page says they belong to it."""
-    if start < 0 or not blocks[end].hints.get("in_article"):
+    art = blocks[end].hints.get("in_article") if start >= 0 else None
+    if not art:
         return end
-    last = end
+    last, links = end, 0
     for i in range(end + 1, len(blocks)):
         b = blocks[i]
         if b.scores.get("cut_after"):
             break
         if b.label in (BOILERPLATE, RELATED):
             continue
-        if not b.hints.get("in_article") or b.scores.get("kind") == "linky":
-            break  # the article element ends, or its tag list, author links or pager begin
+        if b.hints.get("in_article") != art or (b.hints.get("container") in HTML_FURNITURE and
+                                               b.hints.get("container") != blocks[end].hints.get("container")):
+            break  # the article element ends, or its footer or aside begins
+        if b.scores.get("kind") == "linky":
+            links += 1
+            if links > 1 or b.kind != "p" or blocks[last].kind in HEADINGS:
+                break  # its tag list, author links, pager or a box of links begin (a linked paragraph is its own)
+            continue
+        links = 0
         last = i
+    while last > end and blocks[last].kind in HEADINGS:
+        last -= 1  # a heading over a box of links is the box's
     return last
 
 

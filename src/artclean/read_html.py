@@ -342,6 +342,7 @@ class _Builder:
         self.body_upto = 0
         self.h1_upto = 0
         self.article_upto = 0
+        self.article_count = 0
         self.dropped: dict[int, int] = {}  # frame id -> enclosing frame id
         self.cont_names: dict[int, str] = {}
         self.run_line = 0
@@ -484,7 +485,8 @@ class _Builder:
             if not parent.article:
                 if c is None:
                     c = parent.copy()
-                c.article = True
+                self.article_count += 1
+                c.article = self.article_count  # the outermost article element's number
             if body_marker:
                 self.body_upto = len(self.conts)
             else:
@@ -559,7 +561,7 @@ class _Builder:
         if tag == "h1":
             c.h1 = len(self.h1_parts)  # c exists: headings always copy
             self.h1_parts.append([])
-            self.h1_info.append(parent.article)
+            self.h1_info.append(bool(parent.article))
             action |= _A_H1
             self.h1_upto = len(self.conts)
         elif tag == "time":
@@ -569,7 +571,7 @@ class _Builder:
                     c = parent.copy()
                 c.time = len(self.time_parts)
                 self.time_parts.append([])
-                self.time_info.append((dt.strip(), parent.article))
+                self.time_info.append((dt.strip(), bool(parent.article)))
                 action |= _A_TIME
 
         self.stack.append((parent, action))
@@ -659,7 +661,7 @@ class _Builder:
         if ctx.container is not None:
             hints["container"] = ctx.container
         if ctx.article:
-            hints["in_article"] = True
+            hints["in_article"] = ctx.article  # which article element (1, 2, ...): teaser cards are several
         if ctx.figure:
             hints["in_figure"] = True
         if ctx.credit:
