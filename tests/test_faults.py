@@ -24,6 +24,7 @@ import errno
 import gzip
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -210,9 +211,11 @@ def test_every_magic_number_is_refused_by_name(magic, kind):
     assert info.value.one_line() == f"x.txt: binary input ({kind}); artclean reads text or HTML"
 
 
-def test_random_binary_and_nul_heavy_text_are_refused():
+@pytest.mark.parametrize("seed", range(40))
+def test_random_binary_and_nul_heavy_text_are_refused(seed):
+    noise = random.Random(seed).randbytes(4096)  # seeded: one in eight random blocks once slipped through
     with pytest.raises(InputError, match=r"binary input \((NUL|control) bytes\)"):
-        clean(os.urandom(4096).replace(b"\x1f\x8b", b"ab").replace(b"\xff\xfe", b"ab").replace(b"\xfe\xff", b"ab")
+        clean(noise.replace(b"\x1f\x8b", b"ab").replace(b"\xff\xfe", b"ab").replace(b"\xfe\xff", b"ab")
               .replace(b"\xef\xbb\xbf", b"abc").replace(b"\x00\x00", b"\x00\x01"))
     with pytest.raises(InputError, match=r"binary input \(NUL bytes\)"):
         clean(b"Ein Satz mit NUL-Bytes.\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03" * 20)

@@ -212,7 +212,7 @@ def _refuse_binary(data: bytes, name: str) -> None:
     if b"\0" in sample and sample.count(0) > max(8, len(sample) // 100):
         raise InputError("binary input (NUL bytes)", path=name, hint="artclean reads text or HTML")
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if sample and controls > len(sample) // 10:
+    if sample and controls > len(sample) // 20:  # text has next to none; random bytes have ~10%
         raise InputError("binary input (control bytes)", path=name, hint="artclean reads text or HTML")
 
 
