@@ -133,3 +133,26 @@ def test_html_a_linked_paragraph_does_not_end_the_article_but_a_box_of_links_doe
     assert BODY_EN[-1] in texts and "Lentil soup, bread" in texts
     assert "Trending now" not in texts and "Thanks for reading." not in texts
     assert "Did you like this article?" not in texts
+
+
+CODE = ["import os", "from pathlib import Path", "def clean_cache(root):", "    for f in Path(root).glob('*.tmp'):",
+        "        os.remove(f)", "    return root", "clean_cache('/var/tmp')", "print('done')"]
+
+
+def test_text_the_article_goes_on_past_a_code_block_when_its_prose_resumes():
+    after = [f"After the cleanup step {n}, the build finished in half the time and the disk stayed free for weeks."
+             for n in range(1, 5)]
+    page = ["Home", "Blog", "About", "Cleaning a build cache"] + BODY_EN + ["\n".join(CODE)] + after + ["Contact"]
+    art = artclean.clean("\n\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert after[-1] in texts and "from pathlib import Path" in texts
+    assert not any(p.type == "subheading" for p in art.body if p.text in CODE)  # no line of code as a heading
+    assert "Contact" not in texts
+
+
+def test_text_the_article_is_not_joined_across_a_menu_of_capitalised_lines():
+    teaser = "The mayor opened a new library in the old town hall on Friday, with a cafe and a garden for reading."
+    page = ["Council approves the tram line"] + BODY_EN + ["Housing Prices", "Tram Works Begin",
+                                                          "Mayor Opens Library", teaser]
+    texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
+    assert BODY_EN[-1] in texts and teaser not in texts

@@ -101,6 +101,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     if html:
         start = article_start(blocks, start, end)
         end = article_end(blocks, start, end)
+    else:
+        end = bridge_after(blocks, start, end, settings)
     start = header_start(blocks, start, end, settings)
     end = next_header(blocks, start, end, settings)
     if start < 0:
@@ -329,6 +331,49 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     return best_start, best_end
 
 
+def _titled(b: Block) -> bool:
+    """Every word starts with a capital letter: a menu entry, not a line of code or a list item."""
+    initials = [w[0] for w in b.text.split() if w[0].isalpha()]
+    return bool(initials) and all(c.isupper() for c in initials) and not b.text.endswith(":")
+
+
+def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
+    """Text: the article goes on past a code block, a list or a table of short lines when its prose
+    resumes after them. densest_run makes such a stretch cost more with every line, as if it were a
+    menu; here each line costs its length, once, and the stretch is taken when the prose after it is
+    longer, and shorter than the article's prose before it. A wall, a furniture line, a headline, byline
+    or date, a link line or two capitalised lines in a row (a menu) end the search."""
+    if start < 0:
+        return end
+    before = sum(min(b.scores["chars"], s.prose_cap) for b in blocks[start:end + 1]
+                 if b.label is None and b.scores.get("kind") == "prose")
+    total, last, titled = 0.0, end, 0
+    for i in range(end + 1, len(blocks)):
+        b = blocks[i]
+        if b.label == BOILERPLATE and not b.scores.get("cut_after") and not b.text[:1].isalnum():
+            continue  # a dropped "...", "»" or "@decorator" is no wall
+        if b.label in (BOILERPLATE, RELATED, HEADLINE, BYLINE, DATE):
+            break
+        kind = b.scores.get("kind")
+        if b.label is None and kind == "prose":
+            total += min(b.scores["chars"], s.prose_cap)
+        elif kind == "linky":
+            break
+        else:
+            titled = titled + 1 if kind == "short" and not b.scores.get("terminal") and _titled(b) else 0
+            if titled > 1:
+                break  # capitalised lines in a row: a menu or a list of teasers
+            total -= b.scores["chars"]
+            if -total > before:
+                break
+        if total > 0:
+            before += total
+            total, last = 0.0, i
+    for b in blocks[end + 1:last + 1]:
+        b.scores["bridged"] = True
+    return last
+
+
 def article_start(blocks: list[Block], start: int, end: int) -> int:
     """HTML: the article's first paragraphs belong to it even when a table of contents, a video box
     or a list of links inside the same article element splits them from the densest run. Back from
@@ -430,13 +475,16 @@ def label_region(blocks: list[Block], start: int, end: int, s: Settings) -> None
     for k, b in enumerate(region):
         if b.label is not None:
             continue
-        if id(b) in menu and not b.scores.get("protected"):
+        if id(b) in menu and not b.scores.get("protected") and not b.scores.get("bridged"):
             _drop(b, "feature:menu-run")
             continue
         if b.scores.get("kind") == "linky" and not b.scores.get("protected"):
             _drop(b, "feature:link-density")
             continue
         b.label = _content_type(b, region[k + 1:k + 3], s)
+        if b.scores.get("bridged") and b.label in (None, SUBHEADING) and not (
+                b.gap_before and k + 1 < len(region) and region[k + 1].scores.get("kind") == "prose"):
+            b.label = BODY  # a line of a code block, list or table the article was joined across
         b.rule = b.rule or f"feature:{b.label}"
         if b.label is None:
             _drop(b, "feature:stray-short-line")
