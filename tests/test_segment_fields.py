@@ -164,3 +164,35 @@ def test_a_short_line_among_menu_items_is_not_the_headline():
 def test_an_explicit_written_by_with_one_name_is_the_byline():
     art = clean(NAV + ["Council approves the new tram line", "Written by Kristin", "March 4, 2025"] + EN_BODY, "en")
     assert art.byline == "Kristin"
+
+
+JSONLD_DATES = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council approves the tram line",'
+                ' "datePublished": "2023-05-30T18:24:00+00:00", "dateModified": "2025-10-17T16:53:49-04:00"}</script>')
+
+
+def test_html_a_page_that_shows_only_its_update_date_gets_the_published_date_of_its_metadata():
+    article = "<h1>Council approves the tram line</h1><p>Last Updated: October 17, 2025</p>"
+    art = artclean.clean(html_page(JSONLD_DATES, article=article), input="html", lang="en")
+    assert art.date.startswith("2023-05-30")
+
+
+def test_html_a_visible_publication_date_stays_when_the_metadata_differs():
+    article = "<h1>Council approves the tram line</h1><p>Published: October 17, 2025</p>"
+    art = artclean.clean(html_page(JSONLD_DATES, article=article), input="html", lang="en")
+    assert art.date.startswith("2025-10-17")
+
+
+def test_html_the_dateline_names_the_author():
+    for line in ("Published August 7, 2023 by Jane Doe", "Jane Doe | August 7, 2023", "Aug 7, 2023Jane Doe",
+                 "August 7, 2023 · 3 min read · By Jane Doe", "Posted August 7, 2023 by Jane Doe and John Roe"):
+        article = f"<h1>Council approves the tram line</h1><div class='meta'>{line}</div>"
+        art = artclean.clean(html_page(article=article), input="html", lang="en")
+        assert art.date == "2023-08-07", line
+        assert art.byline in ("Jane Doe", "Jane Doe and John Roe"), line
+
+
+def test_html_a_dateline_with_categories_names_no_author():
+    article = "<h1>Council approves the tram line</h1><div class='meta'>Transport, Cities · August 7, 2023</div>"
+    art = artclean.clean(html_page(article=article), input="html", lang="en")
+    assert art.date == "2023-08-07"
+    assert art.byline is None

@@ -317,6 +317,13 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _SIGNED.search(dated.text).group("name")
             art.meta["byline_text"] = dated.text
             return
+    if html:  # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025"
+        signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))),
+                      None)
+        if signed and (not names or _shares_a_name(signed[1], names)):
+            art.byline = _trim_to_names(signed[1], names)
+            art.meta["byline_text"] = signed[0].text
+            return
     named = None if html and names else _name_line_near_header(blocks, function_words)
     if named is not None:
         art.byline = _trim_to_names(named.text, names)
@@ -420,6 +427,37 @@ _BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|
                                r"autor(?:in)?|author|auteur|autore)\b\s*:?\s*", regex.IGNORECASE)
 
 
+_NAME_WORD = r"(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|de|der|da|di|del|la|le|du|dos|bin)"
+_BY_NAME = regex.compile(rf"(?:^|(?<=[\s|·•●,-]))(?:by|By|BY)\s?:?\s?(?P<name>\p{{Lu}}[\p{{L}}'’-]*\.?(?:\s(?:{_NAME_WORD}|and|&)){{0,7}})")
+_DATELINE_PARTS = regex.compile(r"\s*(?:[|·•●]|\s[-–—]\s)\s*")
+
+
+def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
+    """The author a dateline names: "... by Jane Doe" anywhere in it, or a name beside the date
+    ("Jane Doe | May 22, 2025", "Jane Doe July 3, 2025")."""
+    text = regex.sub(r"(?<=\d)(?=\p{Lu})", " ", text)  # "Dec 17, 2025Jane Doe": two elements run together
+    m = _BY_NAME.search(text)
+    if m:
+        words = m.group("name").split()
+        while words and (_date_word(words[-1], months) or words[-1] in ("and", "&")):  # "By Jane Doe August 12, 2021"
+            words.pop()
+        return " ".join(words) or None
+    for part in _DATELINE_PARTS.split(text):
+        words = part.split()
+        while words and _date_word(words[-1], months):
+            words.pop()
+        while words and _date_word(words[0], months):
+            words.pop(0)
+        name = " ".join(words)
+        if name and _NAME_LINE.match(name):
+            return name
+    return None
+
+
+def _date_word(word: str, months: dict[str, int]) -> bool:
+    return word.rstrip(".,").casefold() in months or any(ch.isdigit() for ch in word)
+
+
 def _html_authors(html: dict) -> list[str]:
     authors = (html.get("jsonld") or {}).get("author")
     if isinstance(authors, str):
@@ -485,6 +523,10 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
             art.meta["date_text"] = art.meta["byline_text"]
     if art.date is None:
         _date_by_byline(art, blocks, rules.months, prefer_mdy)
+    if art.date is not None and _names_an_update(art.meta.get("date_text") or "", art.date):
+        published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
+        if published and published[1][:10] != art.date[:10]:  # the page shows only its update date
+            art.meta["date_text"], art.date = published
     if art.date is None or (len(art.date) == 10 and _html_dates(html)):
         for value in _html_dates(html):
             iso = parse_date(value, {})
@@ -514,13 +556,20 @@ def _date_by_byline(art: Article, blocks: list[Block], months: dict[str, int], p
                 return
 
 
-def _html_dates(html: dict) -> list[str]:
-    out = []
+def _names_an_update(text: str, iso: str) -> bool:
+    """The date line says the date is an update: "Last updated: May 2, 2025" (the words before its year)."""
+    year = text.find(iso[:4])
+    return UPDATE_WORDS.search(text[:year] if year >= 0 else text) is not None
+
+
+def _html_published(html: dict) -> list[str]:
+    """The publication date of the page's metadata: JSON-LD datePublished, article:published_time."""
     jsonld = html.get("jsonld") or {}
-    if isinstance(jsonld.get("datePublished"), str):
-        out.append(jsonld["datePublished"])
-    if isinstance(html.get("published_time"), str):
-        out.append(html["published_time"])
+    return [v for v in (jsonld.get("datePublished"), html.get("published_time")) if isinstance(v, str) and v.strip()]
+
+
+def _html_dates(html: dict) -> list[str]:
+    out = _html_published(html)
     times = html.get("time") or []
     out.extend(t.get("datetime") for t in times if isinstance(t, dict) and t.get("in_article") and t.get("datetime"))
     out.extend(t.get("datetime") for t in times if isinstance(t, dict) and t.get("datetime"))
