@@ -8,12 +8,12 @@ time and run with a timeout, so a runaway user pattern cannot hang a batch.
 from __future__ import annotations
 
 import difflib
-import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import regex
 import yaml
@@ -583,6 +583,12 @@ class RuleSet:
         self.line_rules = [r for r in rules if r.action != "drop-inline"]
         self.inline_rules = [r for r in rules if r.action == "drop-inline"]
         self.timed_out: dict[str, str] = {}
+        # segment asks for these once per block: gathered once, when the rule set is built
+        self._function_words = frozenset().union(*(p.function_words for p in packs))
+        months: dict[str, int] = {}
+        for pack in packs:
+            months.update(pack.months)
+        self._months = MappingProxyType(months)  # read-only: the rule set is shared between documents
         self._index()
 
     def _index(self):
@@ -642,11 +648,13 @@ class RuleSet:
         return None
 
     def _candidates(self, text: str, folded: str) -> list[int]:
-        found = list(self._exact.get(folded, ()))
-        if (self._prefixes and folded.startswith(self._prefixes)) or any(c in folded for c in self._contains):
+        exact = self._exact.get(folded)
+        found = list(exact) if exact else []
+        if folded.startswith(self._prefixes) or (self._contains and any(map(folded.__contains__, self._contains))):
             found += self._literal
-        members, guarded, any_needle = self._bucket(folded[:PREFIX_DEPTH], bisect_left(_TIERS, len(text)))
-        if guarded and any_needle.search(folded):
+        key = (folded[:PREFIX_DEPTH], bisect_left(_TIERS, len(text)))
+        members, guarded, words = self._buckets.get(key) or self._bucket(key)
+        if guarded and any(map(folded.__contains__, words)):
             needles_of = self._needles
             members = tuple(sorted(members + tuple(i for i in guarded if any(n in folded for n in needles_of[i]))))
         for i in members:
@@ -659,27 +667,25 @@ class RuleSet:
         found += self._guarded
         return sorted(set(found)) if len(found) > 1 else found
 
-    def _bucket(self, start: str, tier: int) -> tuple[tuple[int, ...], tuple[int, ...], Any]:
+    def _bucket(self, key: tuple[str, int]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
         """The anchored regex rules a line beginning with `start`, of a length in `tier`, can match:
         those tried on every such line, those tried only when one of their needles is in the line,
-        and one pattern of all those needles."""
-        bucket = self._buckets.get((start, tier))
-        if bucket is None:
-            members: set[int] = set()
-            for depth in range(1, len(start) + 1):
-                members.update(self._by_prefix.get(start[:depth], ()))
-            first = start[:1]
-            for cls, test in (("digit", str.isdigit), ("word", _is_word), ("space", str.isspace)):
-                if first and test(first):
-                    members.update(self._by_class.get(cls, ()))
-            low = _TIERS[tier - 1] + 1 if tier else 0
-            ordered = sorted(i for i in members if (self.line_rules[i].max_chars or low) >= low)
-            guarded = tuple(i for i in ordered if self._needles[i])
-            words = sorted({n for i in guarded for n in self._needles[i]})
-            bucket = (tuple(i for i in ordered if not self._needles[i]), guarded,
-                      re.compile("|".join(map(re.escape, words))) if words else None)
-            if len(self._buckets) < 50_000:
-                self._buckets[(start, tier)] = bucket
+        and all those needles (a few `in` tests cost less than one regex of them)."""
+        start, tier = key
+        members: set[int] = set()
+        for depth in range(1, len(start) + 1):
+            members.update(self._by_prefix.get(start[:depth], ()))
+        first = start[:1]
+        for cls, test in (("digit", str.isdigit), ("word", _is_word), ("space", str.isspace)):
+            if first and test(first):
+                members.update(self._by_class.get(cls, ()))
+        low = _TIERS[tier - 1] + 1 if tier else 0
+        ordered = sorted(i for i in members if (self.line_rules[i].max_chars or low) >= low)
+        guarded = tuple(i for i in ordered if self._needles[i])
+        bucket = (tuple(i for i in ordered if not self._needles[i]), guarded,
+                  tuple(sorted({n for i in guarded for n in self._needles[i]})))
+        if len(self._buckets) < 50_000:
+            self._buckets[key] = bucket
         return bucket
 
     def cut_inline(self, text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -719,17 +725,11 @@ class RuleSet:
 
     @property
     def function_words(self) -> frozenset[str]:
-        words: set[str] = set()
-        for pack in self.packs:
-            words |= pack.function_words
-        return frozenset(words)
+        return self._function_words
 
     @property
-    def months(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for pack in self.packs:
-            out.update(pack.months)
-        return out
+    def months(self) -> Mapping[str, int]:
+        return self._months
 
     def rules_with_label(self, label: str) -> list[Rule]:
         return [r for r in self.line_rules if r.action == "label" and r.label == label]
