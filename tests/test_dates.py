@@ -32,6 +32,7 @@ def test_parse_date(text, months, expected):
 def test_us_order_when_preferred():
     assert parse_date("06/12/2025", {}, prefer_mdy=True) == "2025-06-12"
     assert parse_date("06/12/2025", {}) == "2025-12-06"
+    assert parse_date("Posted on the 15/12/2025 at 19:00", {}, prefer_mdy=True) == "2025-12-15"  # no 15th month
 
 
 def test_relative_dates_are_recognised():

@@ -72,7 +72,7 @@ def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if year < 100:
             year += 2000
-        day, month = (b, a) if (prefer_mdy and "/" in m.group(0)) or b > 12 else (a, b)
+        day, month = (b, a) if (prefer_mdy and "/" in m.group(0) and a <= 12) or b > 12 else (a, b)
         candidates.append((m.start(), _ymd(year, month, day)))
     m = _YMD_SLASH.search(text)
     if m:

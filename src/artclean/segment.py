@@ -205,23 +205,39 @@ def _content_words(text: str, function_words) -> set[str]:
 def _choose_h1(blocks: list[Block], html: dict) -> bool:
     """The visible h1: inside the article if one is, else the one the page's metadata agrees with."""
     wanted = _html_headline(html) or ""
-    h1s = [b for b in blocks if b.kind == "h1" and len(b.text.split()) >= 2 and
+    wanted_words = set(_WORD.findall(wanted.casefold()))
+    site = _site_names(html)
+    h1s = [b for b in blocks if b.kind == "h1" and len(b.text.split()) >= 2 and _alnum(b.text) not in site and
            (b.label != BOILERPLATE or (b.rule or "").startswith("html:") or b.rule == "feature:before-article")]
-    if not h1s:
+    best = max(h1s, key=lambda b: (bool(b.hints.get("in_article")),
+                                   len(set(_WORD.findall(b.text.casefold())) & wanted_words), -blocks.index(b)),
+               default=None)
+    if best is not None and len(wanted_words) >= 2 and not set(_WORD.findall(best.text.casefold())) & _title_words(html):
+        best = None  # an h1 that shares no word with any of the page's titles is a section or blog name
+    if best is None:
         for b in blocks:  # some pages put the title in an h2
             if wanted and b.label != BOILERPLATE and b.kind.startswith("h") and _same_words(b.text, wanted):
                 b.label, b.rule = HEADLINE, "html:title"
                 return True
         return False
-    wanted_words = set(_WORD.findall(wanted.casefold()))
-    best = max(h1s, key=lambda b: (bool(b.hints.get("in_article")),
-                                   len(set(_WORD.findall(b.text.casefold())) & wanted_words), -blocks.index(b)))
     best.label, best.rule = HEADLINE, "html:h1"
     candidates = [c for c in (html.get("title"), html.get("og_title")) if isinstance(c, str)]
     short = _strip_site_name(best.text, html, candidates)  # an h1 that carries the section: "Title | Opinion"
     if short != best.text and short:
         best.original, best.text = best.original or best.text, short
     return True
+
+
+def _title_words(html: dict) -> set[str]:
+    jsonld = html.get("jsonld") or {}
+    titles = (jsonld.get("headline"), html.get("og_title"), html.get("twitter_title"), html.get("title"))
+    return {w for t in titles if isinstance(t, str) for w in _WORD.findall(t.casefold())}
+
+
+def _site_names(html: dict) -> set[str]:
+    """The site's name as the metadata gives it and its host name, letters and digits only."""
+    host = regex.sub(r"^https?://(?:www\.)?", "", str(html.get("url") or "")).split("/")[0]
+    return {x for x in (_alnum(html.get("og_site_name") or ""), _alnum(host.rsplit(".", 1)[0])) if x}
 
 
 _DATEISH = regex.compile(r"\d{1,4}\s?[./-]\s?\d{1,2}|\d{1,2}:\d{2}|\b\d{1,2},?\s(?:19|20)\d\d\b")
@@ -255,8 +271,8 @@ def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     tail, head = parts[-1], parts[0]
     others = [norm(unescape(c)) for c in candidates if norm(unescape(c)) != title]
     tail_words = _WORD.findall(tail.casefold())
-    confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o
-                                                            for o in others) or \
+    confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o and
+                                                            _TITLE_SEPARATOR.match(o, len(head)) for o in others) or \
         (bool(host) and bool(tail_words) and all(len(w) >= 3 and w in host.casefold() for w in tail_words))
     if not confirmed and tail_words and len(tail_words) <= 3:  # the same tail on every title: a site or section name
         confirmed = sum(norm(unescape(c)).endswith(tail) for c in candidates) >= 2
@@ -527,6 +543,8 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
         published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
         if published and published[1][:10] != art.date[:10]:  # the page shows only its update date
             art.meta["date_text"], art.date = published
+    elif art.date is not None and html:
+        _published_over_swapped(art, html)
     if art.date is None or (len(art.date) == 10 and _html_dates(html)):
         for value in _html_dates(html):
             iso = parse_date(value, {})
@@ -566,6 +584,15 @@ def _html_published(html: dict) -> list[str]:
     """The publication date of the page's metadata: JSON-LD datePublished, article:published_time."""
     jsonld = html.get("jsonld") or {}
     return [v for v in (jsonld.get("datePublished"), html.get("published_time")) if isinstance(v, str) and v.strip()]
+
+
+def _published_over_swapped(art: Article, html: dict) -> None:
+    """A visible date that is the metadata's publication day read with day and month swapped
+    ("09.10.2024") gives way to the publication date."""
+    published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
+    y, m, d = art.date[:10].split("-")
+    if published is not None and m != d and f"{y}-{d}-{m}" == published[1][:10]:
+        art.meta["date_text"], art.date = published
 
 
 def _html_dates(html: dict) -> list[str]:

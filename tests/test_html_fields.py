@@ -1,0 +1,52 @@
+"""Headline, byline and date of HTML pages: the h1 weighed against the page's metadata."""
+
+import artclean
+
+BODY = "".join(f"<p>{p}</p>" for p in [
+    "The city council approved the new tram line on Tuesday after a debate that lasted more than six hours.",
+    "Supporters of the tram line said it would cut travel times for thousands of commuters every single day.",
+    "Opponents of the plan argued that the money should have gone to the bus network and to road repairs instead.",
+    "Construction of the tram line is expected to begin next spring and to take about three years in all.",
+])
+
+
+def page(head="", before="", article="", after=""):
+    return (f"<html><head>{head}</head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>{before}"
+            f"<article>{article}{BODY}</article>{after}<footer>© 2025 Example</footer></body></html>")
+
+
+def clean(html):
+    return artclean.clean(html, input="html", lang="en")
+
+
+def test_an_h1_that_is_the_site_name_is_not_the_headline():
+    head = ("<title>Council approves the tram line – Riverside Notes</title>"
+            "<meta property='og:site_name' content='Riverside Notes'>")
+    art = clean(page(head, before="<header><h1>Riverside Notes</h1></header>"))
+    assert art.headline == "Council approves the tram line"
+
+
+def test_an_h1_that_shares_no_word_with_the_titles_is_a_section_name():
+    head = ("<title>Council approves the tram line</title>"
+            "<meta property='og:title' content='Council approves the tram line'>")
+    art = clean(page(head, article="<h1>Our Blog</h1>"))
+    assert art.headline == "Council approves the tram line"
+
+
+def test_an_h1_that_rewords_the_title_stays_the_headline():
+    head = "<title>Tram line approved after long debate | The Gazette</title>"
+    art = clean(page(head, article="<h1>Council approves the new tram line</h1>"))
+    assert art.headline == "Council approves the new tram line"
+
+
+def test_an_h1_keeps_its_second_half_when_the_title_goes_on_without_a_separator():
+    head = "<title>Tram Line Guide Tram Timetables Tram Fares…</title>"
+    art = clean(page(head, article="<h1>Tram Line Guide :: Printable Timetable</h1>"))
+    assert art.headline == "Tram Line Guide :: Printable Timetable"
+
+
+def test_a_day_month_dateline_gives_way_to_the_metadata_that_reads_it_month_first():
+    jsonld = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Tram line approved",'
+              ' "datePublished": "2024-09-10T16:07:00Z"}</script>')
+    art = clean(page(jsonld, article="<h1>Tram line approved</h1><p class='date'>09.10.2024</p>"))
+    assert art.date.startswith("2024-09-10")
