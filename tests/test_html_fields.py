@@ -50,3 +50,37 @@ def test_a_day_month_dateline_gives_way_to_the_metadata_that_reads_it_month_firs
               ' "datePublished": "2024-09-10T16:07:00Z"}</script>')
     art = clean(page(jsonld, article="<h1>Tram line approved</h1><p class='date'>09.10.2024</p>"))
     assert art.date.startswith("2024-09-10")
+
+
+def test_an_author_element_with_a_user_name_and_a_date():
+    art = clean(page(article="<h1>Tram line approved</h1><p class='post-byline'>by riverfan | Apr 21, 2025</p>"))
+    assert art.byline == "riverfan"
+    assert art.date == "2025-04-21"
+
+
+def test_a_date_in_the_first_author_element_does_not_hide_the_name_in_the_next():
+    meta = "<div class='blog_author'><div>August 28, 2025</div><div>•</div><div>5 min read</div></div>"
+    box = "<div class='blog_author-box'><div>Jane Doe</div><p>Jane Doe writes about transport and cities.</p></div>"
+    art = clean(f"<html><body><article><h1>Tram line approved</h1>{meta}{BODY}{box}</article></body></html>")
+    assert art.byline == "Jane Doe"
+
+
+def test_an_author_class_written_as_one_word():
+    box = "<div class='blog__authorname'>Jane Doe</div><p>Jane Doe writes about transport and cities.</p>"
+    art = clean(page(article="<h1>Tram line approved</h1><p class='standfirst'>Six hours of debate.</p>", after=box))
+    assert art.byline == "Jane Doe"
+
+
+ORG_AUTHOR = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Tram line approved",'
+              ' "author": {"@type": "Organization", "name": "Riverside Clinic"},'
+              ' "publisher": {"@type": "Organization", "name": "Riverside Clinic"}}</script>')
+
+
+def test_a_person_in_an_author_element_beats_the_publisher_named_as_author():
+    art = clean(page(ORG_AUTHOR, article="<h1>Tram line approved</h1><div class='author'><p>Jane Doe</p></div>"))
+    assert art.byline == "Jane Doe"
+
+
+def test_the_publisher_named_as_author_stays_when_the_page_names_nobody_else():
+    art = clean(page(ORG_AUTHOR, article="<h1>Tram line approved</h1><p>Road Works</p>"))
+    assert art.byline == "Riverside Clinic"

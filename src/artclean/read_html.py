@@ -155,6 +155,10 @@ _CREDIT_TOKENS = frozenset(
 _BYLINE_TOKENS = frozenset(
     "author authors byline bylines autor autoren auteur auteurs autore autori".split()
 )
+# Author class names written as one word: "authorname", "postauthor", "blog__authorname".
+_AUTHOR_COMPOUND = re.compile(
+    r"(?:post|article|entry|blog|story|news|co)?authors?(?:name|names|link|links|info|box|wrapper|text|byline)?"
+)
 _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
@@ -183,7 +187,7 @@ def _name_marks(name: str) -> tuple[str | None, int]:
     for i, t in enumerate(toks):
         if t in _CREDIT_TOKENS:
             bits |= _M_CREDIT
-        if t in _BYLINE_TOKENS or t.startswith("byline"):
+        if t in _BYLINE_TOKENS or t.startswith("byline") or _AUTHOR_COMPOUND.fullmatch(t):
             bits |= _M_BYLINE
         if t in _DATE_TOKENS:
             bits |= _M_DATE

@@ -310,7 +310,8 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
     function_words = rules.function_words
     byline_ids = frozenset(r.id for r in rules.rules_with_label(BYLINE))
     bylines = [b for b in blocks if b.label == BYLINE]
-    names = _html_authors(html)
+    everyone = _html_authors(html)
+    names = [n for n in everyone if not _is_organisation(n, html)]
     if bylines:
         first = bylines[0]
         art.byline = _trim_to_names(first.value or first.text, names)
@@ -341,25 +342,48 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.meta["byline_text"] = signed[0].text
             return
     named = None if html and names else _name_line_near_header(blocks, function_words)
-    if named is not None:
+    org_only = bool(everyone) and not names  # then only a name in an author element stands for a person
+    if named is not None and not (org_only and (not named.hints.get("byline") or named.text.isupper())):
         art.byline = _trim_to_names(named.text, names)
         art.meta["byline_text"] = named.text
         named.label, named.rule = BYLINE, "feature:name-line"
         return
-    hinted = next((b for b in blocks if b.hints.get("byline") and len(b.text) <= 120 and
-                   b.label not in (HEADLINE, RELATED) and not (b.rule or "").startswith(("html:", "feature:after"))), None)
-    if hinted is None:  # an author box below the article: its name line
-        hinted = next((b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"
-                       and _NAME_LINE.match(b.text)), None)
-    if hinted is not None:
-        value = _BYLINE_MARKER.sub("", hinted.text).strip(" ,|·-–—")
+    hinted = [b for b in blocks if b.hints.get("byline") and len(b.text) <= 120 and b.label not in (HEADLINE, RELATED)
+              and not (b.rule or "").startswith(("html:", "feature:after")) and
+              not (b.label == BOILERPLATE and not (b.rule or "").startswith("feature:"))]
+    if not hinted:  # an author box below the article: its name line
+        hinted = [b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"
+                  and _NAME_LINE.match(b.text)][:1]
+    for k, b in enumerate(hinted[:HINTED_TRIES]):
+        value = _author_in_element(b.text, rules.months)
         # An author element that names none of the metadata's authors is a label or a link ("Home").
-        if value and not _mostly_date(value) and _plausible_byline(value) and (not names or _shares_a_name(value, names)):
+        if value and _plausible_byline(value) and (not names or _shares_a_name(value, names)) and \
+                (k == 0 and not org_only or _NAME_LINE.match(value) and not value.isupper()):
             art.byline = _trim_to_names(value, names)
-            art.meta["byline_text"] = hinted.text
+            art.meta["byline_text"] = b.text
             return
-    if names:
-        art.byline = ", ".join(names)
+    if everyone:
+        art.byline = ", ".join(names or everyone)
+
+
+HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); the later ones must be names
+
+
+def _author_in_element(text: str, months: dict[str, int]) -> str | None:
+    """An author element's text without its marker and, for "by whova | Apr 21, 2025", without its date."""
+    value = _BYLINE_MARKER.sub("", text).strip(" ,|·-–—")
+    if value and _mostly_date(value):
+        parts = [(_BYLINE_MARKER.match(p), _BYLINE_MARKER.sub("", p).strip(" ,")) for p in _DATELINE_PARTS.split(text)]
+        value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)), "")
+    return None if not value or _mostly_date(value) else value
+
+
+def _is_organisation(name: str, html: dict) -> bool:
+    """A metadata author that is the site or its publisher ("Cleveland Clinic", "The Social Shepherd Ltd"):
+    the page may still name the person who wrote it."""
+    key = _alnum(name)
+    orgs = _site_names(html) | {_alnum(str((html.get("jsonld") or {}).get("publisher") or ""))}
+    return any(len(o) >= 4 and key.startswith(o) for o in orgs)
 
 
 def _plausible_byline(value: str) -> bool:
