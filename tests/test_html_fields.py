@@ -84,3 +84,28 @@ def test_a_person_in_an_author_element_beats_the_publisher_named_as_author():
 def test_the_publisher_named_as_author_stays_when_the_page_names_nobody_else():
     art = clean(page(ORG_AUTHOR, article="<h1>Tram line approved</h1><p>Road Works</p>"))
     assert art.byline == "Riverside Clinic"
+
+
+def test_an_author_element_glued_to_its_marker_and_its_update_date():
+    art = clean(page(article="<h1>Tram line approved</h1><div class='entry-author'>ByJane Roe Updated onMay 16, 2025</div>"))
+    assert art.byline == "Jane Roe"
+
+
+def test_authored_by_is_a_marker():
+    art = clean(page(article="<h1>Tram line approved</h1><div class='author'>Authored by: Dr. Jane Roe</div>"))
+    assert art.byline == "Dr. Jane Roe"
+
+
+ONE_AUTHOR = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Tram line approved",'
+              ' "author": {"@type": "Person", "name": "Jane Roe"}}</script>')
+
+
+def test_all_the_authors_the_page_lists_when_the_metadata_names_the_first():
+    byline = "<p class='byline'>Written by Dr Jane Roe, John Doe, Ann van Poe</p>"
+    art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1>" + byline))
+    assert art.byline == "Dr Jane Roe, John Doe, Ann van Poe"
+
+
+def test_a_job_title_after_the_metadata_author_is_cut():
+    art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1><p class='byline'>By Jane Roe, Staff Writer</p>"))
+    assert art.byline == "Jane Roe"

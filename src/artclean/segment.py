@@ -372,6 +372,9 @@ HINTED_TRIES = 3  # author elements tried in page order (a date or a label often
 def _author_in_element(text: str, months: dict[str, int]) -> str | None:
     """An author element's text without its marker and, for "by whova | Apr 21, 2025", without its date."""
     value = _BYLINE_MARKER.sub("", text).strip(" ,|·-–—")
+    update = UPDATE_WORDS.search(value)
+    if update and update.start() > 0:  # "Jane Doe Updated onFebruary 16, 2026"
+        value = value[:update.start()].rstrip(" ,|·-–—")
     if value and _mostly_date(value):
         parts = [(_BYLINE_MARKER.match(p), _BYLINE_MARKER.sub("", p).strip(" ,")) for p in _DATELINE_PARTS.split(text)]
         value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)), "")
@@ -463,8 +466,8 @@ def _is_name_line(b: Block, function_words) -> bool:
 
 # A dateline signed at its end: "October 11, 2023 by Jane Doe".
 _SIGNED = regex.compile(r"\s(?:by|By|BY|von|par|por|door)\s?:?\s(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3})$")
-_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text)\s+)?(?:by|von|par|por|di|door|"
-                               r"autor(?:in)?|author|auteur|autore)\b\s*:?\s*", regex.IGNORECASE)
+_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text|authored)\s+)?(?:by|von|par|por|di|"
+                               r"door|autor(?:in)?|author|auteur|autore)\b\s*:?\s*|^(?-i:By(?=\p{Lu}\p{Ll}))", regex.IGNORECASE)
 
 
 _NAME_WORD = r"(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|de|der|da|di|del|la|le|du|dos|bin)"
@@ -524,7 +527,17 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
         return byline
     begin = min(start for start, _ in spans)
     end = max(start + size for start, size in spans)
+    if _HONORIFIC.search(byline, 0, begin):  # "Dr Marna van der Merwe"
+        begin = _HONORIFIC.search(byline, 0, begin).start()
+    rest = _MORE_NAMES.fullmatch(byline, end)
+    if rest and (rest.group().count(",") >= 2 or regex.search(r"\s(?:and|&)\s", rest.group())):
+        end = len(byline)  # the metadata names one author of several: "A, B, C" and "A and B" stay whole
     return byline[begin:end]
+
+
+_HONORIFIC = regex.compile(r"(?:^|\s)\K(?:Dr|Prof|Professor)\.?\s$")
+_PERSON = r"(?:(?:Dr|Prof)\.?\s)?\p{Lu}[\p{L}.'’-]*(?:\s(?:\p{Lu}[\p{L}.'’-]*|van|von|de|der|den|da|di|del|la|le|du|dos|bin)){1,4}"
+_MORE_NAMES = regex.compile(rf"(?:(?:,|\s(?:and|&))\s{_PERSON})+")
 
 
 def find_datelines(blocks: list[Block], rules: RuleSet, start: int) -> None:
