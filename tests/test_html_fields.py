@@ -109,3 +109,12 @@ def test_all_the_authors_the_page_lists_when_the_metadata_names_the_first():
 def test_a_job_title_after_the_metadata_author_is_cut():
     art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1><p class='byline'>By Jane Roe, Staff Writer</p>"))
     assert art.byline == "Jane Roe"
+
+
+def test_a_date_a_line_deep_in_the_article_mentions_gives_way_to_the_publication_date():
+    jsonld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tram line approved",'
+              ' "datePublished": "2025-09-25T11:38:00Z"}</script>')
+    more = "<p>The mayor said the first trams would carry passengers on the new line before the end of 2028.</p>"
+    article = f"<h1>Tram line approved</h1>{BODY}{more}<p>As of July 31, 2025, the council has received:</p>"
+    art = clean(page(jsonld, article=article))
+    assert art.date.startswith("2025-09-25")

@@ -581,7 +581,7 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
         if published and published[1][:10] != art.date[:10]:  # the page shows only its update date
             art.meta["date_text"], art.date = published
     elif art.date is not None and html:
-        _published_over_swapped(art, html)
+        _published_over_doubtful(art, blocks, html)
     if art.date is None or (len(art.date) == 10 and _html_dates(html)):
         for value in _html_dates(html):
             iso = parse_date(value, {})
@@ -623,12 +623,20 @@ def _html_published(html: dict) -> list[str]:
     return [v for v in (jsonld.get("datePublished"), html.get("published_time")) if isinstance(v, str) and v.strip()]
 
 
-def _published_over_swapped(art: Article, html: dict) -> None:
-    """A visible date that is the metadata's publication day read with day and month swapped
-    ("09.10.2024") gives way to the publication date."""
+DEEP_DATELINE = 5  # article blocks above a date line that make it a date the article mentions
+
+
+def _published_over_doubtful(art: Article, blocks: list[Block], html: dict) -> None:
+    """A visible date gives way to the metadata's publication date when it is that day read with day and
+    month swapped ("09.10.2024"), or when a line deep in the article only mentions it ("As of July 31, 2025,")."""
     published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
+    if published is None or published[1][:10] == art.date[:10]:
+        return
     y, m, d = art.date[:10].split("-")
-    if published is not None and m != d and f"{y}-{d}-{m}" == published[1][:10]:
+    at = next((i for i, b in enumerate(blocks) if b.label == DATE and b.scores.get("merged")), None)
+    deep = at is not None and blocks[at].rule == "feature:dateline" and \
+        sum(1 for b in blocks[:at] if b.label in BODY_LABELS) >= DEEP_DATELINE
+    if deep or f"{y}-{d}-{m}" == published[1][:10]:
         art.meta["date_text"], art.date = published
 
 
