@@ -118,3 +118,15 @@ def test_a_date_a_line_deep_in_the_article_mentions_gives_way_to_the_publication
     article = f"<h1>Tram line approved</h1>{BODY}{more}<p>As of July 31, 2025, the council has received:</p>"
     art = clean(page(jsonld, article=article))
     assert art.date.startswith("2025-09-25")
+
+
+def test_the_written_by_card_of_the_twitter_metadata_names_the_author():
+    head = "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Jane Roe'>"
+    assert clean(page(head, article="<h1>Tram line approved</h1>")).byline == "Jane Roe"
+    head = "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='4 minutes'>"
+    assert clean(page(head, article="<h1>Tram line approved</h1>")).byline is None
+
+
+def test_a_cms_default_account_is_no_author():
+    head = "<meta name='author' content='admin'>"
+    assert clean(page(head, article="<h1>Tram line approved</h1>")).byline is None

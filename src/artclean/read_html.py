@@ -804,6 +804,10 @@ class _Builder:
             if v and not _URL_RE.match(v):
                 meta["meta_author"] = v
                 break
+        else:  # the author card some publishing tools add: twitter:label1 "Written by", twitter:data1 the name
+            v = mt.get("twitter:data1")
+            if v and (mt.get("twitter:label1") or "").strip().lower() == "written by" and not _URL_RE.match(v):
+                meta["meta_author"] = v
         for key in _PUBLISHED_KEYS:
             v = mt.get(key)
             if v:
@@ -1132,7 +1136,7 @@ def read_html(html: str, *, parser: str = "auto") -> Page:
     Blocks follow the rules in the module docstring. meta holds only what the page provides:
     title, og_title, twitter_title, og_site_name, url, h1 (list of {"text", "in_article"}),
     jsonld ({"headline", "author" (list), "datePublished", "dateModified", "articleBody",
-    "publisher"}), meta_author, published_time, time (list of {"datetime", "text",
+    "publisher"}), meta_author (also from twitter:label1 "Written by" / twitter:data1), published_time, time (list of {"datetime", "text",
     "in_article"}), lang.
     """
     if not isinstance(html, str):

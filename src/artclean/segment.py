@@ -506,13 +506,17 @@ def _html_authors(html: dict) -> list[str]:
     if isinstance(authors, str):
         authors = [authors]
     if isinstance(authors, list):
-        names = [norm(a) for a in authors if isinstance(a, str) and a.strip() and "://" not in a]
+        names = [norm(a) for a in authors if isinstance(a, str) and a.strip() and "://" not in a and
+                 a.strip().casefold() not in PLACEHOLDER_AUTHORS]
         if names:
             return names
     meta = html.get("meta_author")
-    if isinstance(meta, str) and meta.strip() and "://" not in meta:
+    if isinstance(meta, str) and meta.strip() and "://" not in meta and meta.strip().casefold() not in PLACEHOLDER_AUTHORS:
         return [norm(meta)]
     return []
+
+
+PLACEHOLDER_AUTHORS = frozenset(["admin", "administrator", "webmaster"])  # a CMS's default account, nobody's name
 
 
 def _trim_to_names(byline: str, names: list[str]) -> str:
