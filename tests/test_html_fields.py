@@ -130,3 +130,15 @@ def test_the_written_by_card_of_the_twitter_metadata_names_the_author():
 def test_a_cms_default_account_is_no_author():
     head = "<meta name='author' content='admin'>"
     assert clean(page(head, article="<h1>Tram line approved</h1>")).byline is None
+
+
+def test_a_dateline_names_the_author_and_the_section_she_writes_in():
+    art = clean(page(article="<h1>Tram line approved</h1><p>Dec 26, 2025 • Jane Roe in Project Management</p>"))
+    assert art.byline == "Jane Roe"
+    assert art.date == "2025-12-26"
+
+
+def test_the_signature_in_the_footer_of_the_post():
+    footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Kiersten · In: Sides, Sourdough</p></footer>"
+    art = clean(f"<html><body><article><h1>Tram line approved</h1>{BODY}{footer}</article></body></html>")
+    assert art.byline == "Kiersten"

@@ -353,7 +353,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
               not (b.label == BOILERPLATE and not (b.rule or "").startswith("feature:"))]
     if not hinted:  # an author box below the article: its name line
         hinted = [b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"
-                  and _NAME_LINE.match(b.text)][:1]
+                  and (_NAME_LINE.match(b.text) or _BYLINE_MARKER.match(b.text))]
     for k, b in enumerate(hinted[:HINTED_TRIES]):
         value = _author_in_element(b.text, rules.months)
         # An author element that names none of the metadata's authors is a label or a link ("Home").
@@ -372,6 +372,8 @@ HINTED_TRIES = 3  # author elements tried in page order (a date or a label often
 def _author_in_element(text: str, months: dict[str, int]) -> str | None:
     """An author element's text without its marker and, for "by whova | Apr 21, 2025", without its date."""
     value = _BYLINE_MARKER.sub("", text).strip(" ,|·-–—")
+    if value != text and not _mostly_date(value):  # "Posted By: Kiersten · In: Sourdough"
+        value = _DATELINE_PARTS.split(value)[0]
     update = UPDATE_WORDS.search(value)
     if update and update.start() > 0:  # "Jane Doe Updated onFebruary 16, 2026"
         value = value[:update.start()].rstrip(" ,|·-–—")
@@ -491,10 +493,13 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
             words.pop()
         while words and _date_word(words[0], months):
             words.pop(0)
-        name = " ".join(words)
+        name = _IN_SECTION.sub("", " ".join(words))  # "Jane Doe in Transport": the section she writes in
         if name and _NAME_LINE.match(name):
             return name
     return None
+
+
+_IN_SECTION = regex.compile(r"\s+in\s+\p{Lu}.*$")
 
 
 def _date_word(word: str, months: dict[str, int]) -> bool:
