@@ -398,6 +398,9 @@ def test_meta_has_only_what_the_page_provides():
         ("<meta name='DC.date.issued' content='2020-02-02'>", "2020-02-02"),
         ("<meta itemprop='datePublished' content='2020-03-03'>", "2020-03-03"),
         ("<meta name='sailthru.date' content='2020-04-04'>", "2020-04-04"),
+        ("<meta name='published-date' content='2020-05-05'>", "2020-05-05"),
+        ("<meta property='og:publish_date' content='2020-06-06'>", "2020-06-06"),
+        ("<meta name='citation_publication_date' content='2020/07/07'>", "2020/07/07"),
     ],
 )
 def test_published_time_sources(tag, expected):

@@ -835,6 +835,15 @@ _PUBLISHED_KEYS = (
     "dc.date.issued",
     "parsely-pub-date",
     "sailthru.date",
+    "og:article:published_time",
+    "og:publish_date",
+    "publish_date",
+    "publish_time",
+    "published",
+    "published-date",
+    "cxenseparse:publishtime",
+    "citation_publication_date",
+    "citation_date",
 )
 _ARTICLE_TYPES = frozenset(
     """NewsArticle Article BlogPosting ReportageNews AnalysisNewsArticle OpinionNewsArticle
