@@ -142,3 +142,15 @@ def test_the_signature_in_the_footer_of_the_post():
     footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Kiersten · In: Sides, Sourdough</p></footer>"
     art = clean(f"<html><body><article><h1>Tram line approved</h1>{BODY}{footer}</article></body></html>")
     assert art.byline == "Kiersten"
+
+
+def test_the_name_beside_an_h1_in_the_page_header_is_the_byline():
+    header = "<header class='post-header'><h1>Council approves the tram line</h1><p>Jane Roe</p></header>"
+    art = clean(f"<html><body><nav><a href='/'>Home</a></nav>{header}<article>{BODY}</article></body></html>")
+    assert art.byline == "Jane Roe"
+
+
+def test_a_name_in_the_site_header_away_from_the_h1_is_not_the_byline():
+    header = "<header><p>Riverside Notes</p><p>Select Page</p></header>"
+    art = clean(f"<html><body>{header}<article><h1>Council approves the tram line</h1>{BODY}</article></body></html>")
+    assert art.byline is None

@@ -434,8 +434,10 @@ def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> B
     anchors = [i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)]
     for offsets in ((1, 2), (-1, -2)):
         for i in anchors:
+            # an h1 in the page's <header>: the author's name stands beside it in the header too
+            also = "html:header" if blocks[i].rule == "html:h1" and blocks[i].hints.get("container") == "header" else ""
             for j in (i + k for k in offsets):
-                if 0 <= j < len(blocks) and _is_name_line(blocks[j], function_words):
+                if 0 <= j < len(blocks) and _is_name_line(blocks[j], function_words, also):
                     return blocks[j]
     return None
 
@@ -459,8 +461,8 @@ def _dropped_byline(blocks: list[Block], byline_ids: frozenset[str]) -> Block | 
     return None if pick is None else blocks[pick]
 
 
-def _is_name_line(b: Block, function_words) -> bool:
-    return (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line")) and \
+def _is_name_line(b: Block, function_words, also: str = "") -> bool:
+    return (b.label is None or b.rule in ("feature:before-article", "feature:stray-short-line", also)) and \
         b.hints.get("container") not in ("nav", "menu", "footer", "breadcrumb") and \
         len(b.text) <= 60 and _NAME_LINE.match(b.text) is not None and b.scores.get("function_words") in (None, 0) \
         and not any(w in function_words for w in b.text.casefold().split())
