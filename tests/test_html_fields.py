@@ -87,7 +87,8 @@ def test_the_publisher_named_as_author_stays_when_the_page_names_nobody_else():
 
 
 def test_an_author_element_glued_to_its_marker_and_its_update_date():
-    art = clean(page(article="<h1>Tram line approved</h1><div class='entry-author'>ByJane Roe Updated onMay 16, 2025</div>"))
+    author = "<div class='entry-author'>ByJane Roe Updated onMay 16, 2025</div>"
+    art = clean(page(article="<h1>Tram line approved</h1>" + author))
     assert art.byline == "Jane Roe"
 
 
@@ -139,7 +140,8 @@ def test_a_dateline_names_the_author_and_the_section_she_writes_in():
 
 
 def test_the_signature_in_the_footer_of_the_post():
-    footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Kiersten · In: Sides, Sourdough</p></footer>"
+    footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Kiersten · In: Sides, Sourdough</p>" \
+             "</footer>"
     art = clean(f"<html><body><article><h1>Tram line approved</h1>{BODY}{footer}</article></body></html>")
     assert art.byline == "Kiersten"
 

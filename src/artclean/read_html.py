@@ -1145,8 +1145,8 @@ def read_html(html: str, *, parser: str = "auto") -> Page:
     Blocks follow the rules in the module docstring. meta holds only what the page provides:
     title, og_title, twitter_title, og_site_name, url, h1 (list of {"text", "in_article"}),
     jsonld ({"headline", "author" (list), "datePublished", "dateModified", "articleBody",
-    "publisher"}), meta_author (also from twitter:label1 "Written by" / twitter:data1), published_time, time (list of {"datetime", "text",
-    "in_article"}), lang.
+    "publisher"}), meta_author (also twitter:data1 when twitter:label1 is "Written by"),
+    published_time, time (list of {"datetime", "text", "in_article"}), lang.
     """
     if not isinstance(html, str):
         raise TypeError(f"read_html expects str, not {type(html).__name__} (decode bytes first)")

@@ -212,7 +212,8 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     best = max(h1s, key=lambda b: (bool(b.hints.get("in_article")),
                                    len(set(_WORD.findall(b.text.casefold())) & wanted_words), -blocks.index(b)),
                default=None)
-    if best is not None and len(wanted_words) >= 2 and not set(_WORD.findall(best.text.casefold())) & _title_words(html):
+    if best is not None and len(wanted_words) >= 2 and \
+            not set(_WORD.findall(best.text.casefold())) & _title_words(html):
         best = None  # an h1 that shares no word with any of the page's titles is a section or blog name
     if best is None:
         for b in blocks:  # some pages put the title in an h2
@@ -366,7 +367,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         art.byline = ", ".join(names or everyone)
 
 
-HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); the later ones must be names
+HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); later ones: names only
 
 
 def _author_in_element(text: str, months: dict[str, int]) -> str | None:
@@ -379,7 +380,8 @@ def _author_in_element(text: str, months: dict[str, int]) -> str | None:
         value = value[:update.start()].rstrip(" ,|·-–—")
     if value and _mostly_date(value):
         parts = [(_BYLINE_MARKER.match(p), _BYLINE_MARKER.sub("", p).strip(" ,")) for p in _DATELINE_PARTS.split(text)]
-        value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)), "")
+        value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)),
+                     "")
     return None if not value or _mostly_date(value) else value
 
 
@@ -470,8 +472,9 @@ def _is_name_line(b: Block, function_words, also: str = "") -> bool:
 
 # A dateline signed at its end: "October 11, 2023 by Jane Doe".
 _SIGNED = regex.compile(r"\s(?:by|By|BY|von|par|por|door)\s?:?\s(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3})$")
-_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text|authored)\s+)?(?:by|von|par|por|di|"
-                               r"door|autor(?:in)?|author|auteur|autore)\b\s*:?\s*|^(?-i:By(?=\p{Lu}\p{Ll}))", regex.IGNORECASE)
+_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text|authored)\s+)?"
+                               r"(?:by|von|par|por|di|door|autor(?:in)?|author|auteur|autore)\b\s*:?\s*"
+                               r"|^(?-i:By(?=\p{Lu}\p{Ll}))", regex.IGNORECASE)
 
 
 _NAME_WORD = r"(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|de|der|da|di|del|la|le|du|dos|bin)"
@@ -518,7 +521,8 @@ def _html_authors(html: dict) -> list[str]:
         if names:
             return names
     meta = html.get("meta_author")
-    if isinstance(meta, str) and meta.strip() and "://" not in meta and meta.strip().casefold() not in PLACEHOLDER_AUTHORS:
+    if isinstance(meta, str) and meta.strip() and "://" not in meta and \
+            meta.strip().casefold() not in PLACEHOLDER_AUTHORS:
         return [norm(meta)]
     return []
 
@@ -530,7 +534,8 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
     """The visible byline, cut to the span of the author names the page's metadata gives.
 
     "Aaron Feld, Staff Writer" with the author "Aaron Feld" gives "Aaron Feld"; "A and B" keeps the
-    page's own joining. Without metadata, or when a name is not in the line, the line stays as it is.
+    page's own joining, also when the metadata names only A, and so does "Dr A, B, C". Without metadata,
+    or when a name is not in the line, the line stays as it is.
     """
     folded = byline.casefold()
     spans = [(folded.find(n.casefold()), len(n)) for n in names]
@@ -538,8 +543,8 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
         return byline
     begin = min(start for start, _ in spans)
     end = max(start + size for start, size in spans)
-    if _HONORIFIC.search(byline, 0, begin):  # "Dr Marna van der Merwe"
-        begin = _HONORIFIC.search(byline, 0, begin).start()
+    title = _HONORIFIC.search(byline, 0, begin)  # "Dr Marna van der Merwe"
+    begin = title.start() if title else begin
     rest = _MORE_NAMES.fullmatch(byline, end)
     if rest and (rest.group().count(",") >= 2 or regex.search(r"\s(?:and|&)\s", rest.group())):
         end = len(byline)  # the metadata names one author of several: "A, B, C" and "A and B" stay whole
@@ -547,7 +552,8 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
 
 
 _HONORIFIC = regex.compile(r"(?:^|\s)\K(?:Dr|Prof|Professor)\.?\s$")
-_PERSON = r"(?:(?:Dr|Prof)\.?\s)?\p{Lu}[\p{L}.'’-]*(?:\s(?:\p{Lu}[\p{L}.'’-]*|van|von|de|der|den|da|di|del|la|le|du|dos|bin)){1,4}"
+_PERSON = (r"(?:(?:Dr|Prof)\.?\s)?\p{Lu}[\p{L}.'’-]*"
+           r"(?:\s(?:\p{Lu}[\p{L}.'’-]*|van|von|de|der|den|da|di|del|la|le|du|dos|bin)){1,4}")
 _MORE_NAMES = regex.compile(rf"(?:(?:,|\s(?:and|&))\s{_PERSON})+")
 
 
