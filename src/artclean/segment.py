@@ -231,7 +231,7 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
 
 def _title_words(html: dict) -> set[str]:
     jsonld = html.get("jsonld") or {}
-    titles = (jsonld.get("headline"), html.get("og_title"), html.get("twitter_title"), html.get("title"))
+    titles = (jsonld.get("headline"), html.get("og_title"), html.get("title"))
     return {w for t in titles if isinstance(t, str) for w in _WORD.findall(t.casefold())}
 
 
