@@ -156,3 +156,8 @@ def test_a_name_in_the_site_header_away_from_the_h1_is_not_the_byline():
     header = "<header><p>Riverside Notes</p><p>Select Page</p></header>"
     art = clean(f"<html><body>{header}<article><h1>Council approves the tram line</h1>{BODY}</article></body></html>")
     assert art.byline is None
+
+
+def test_a_by_line_with_a_user_name_just_below_the_headline():
+    art = clean(page(article="<h1>Tram line approved</h1><p class='meta'>12/19 — 2025</p><p>by riverfan</p>"))
+    assert art.byline == "riverfan"

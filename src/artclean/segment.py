@@ -363,11 +363,22 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _trim_to_names(value, names)
             art.meta["byline_text"] = b.text
             return
+    if html and not everyone:  # "by ibby" just below the headline, a line no byline rule took
+        head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), len(blocks))
+        by = next((m for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if (m := _BY_USER.match(b.text))), None)
+        if by:
+            art.byline = by.group(1)
+            art.meta["byline_text"] = by.string
+            return
     if everyone:
         art.byline = ", ".join(names or everyone)
 
 
 HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); later ones: names only
+
+
+BY_LINE_BELOW = 3  # lines below the headline where a bare "by …" line names the author
+_BY_USER = regex.compile(r"(?:by|By|BY)\s+(\p{L}[\p{L}\d._-]{1,30}|\p{Lu}\p{L}+(?:\s\p{Lu}[\p{L}.'’-]*){1,3})$")
 
 
 def _author_in_element(text: str, months: dict[str, int]) -> str | None:
