@@ -161,3 +161,9 @@ def test_a_name_in_the_site_header_away_from_the_h1_is_not_the_byline():
 def test_a_by_line_with_a_user_name_just_below_the_headline():
     art = clean(page(article="<h1>Tram line approved</h1><p class='meta'>12/19 — 2025</p><p>by riverfan</p>"))
     assert art.byline == "riverfan"
+
+
+def test_the_author_list_by_the_headline_when_the_metadata_names_the_first_author():
+    names = "<div class='meta'><a href='/a/1'>Jane Roe</a>, <a href='/a/2'>John Doe</a> & <a href='/a/3'>Ann Poe</a></div>"
+    art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1>" + names))
+    assert art.byline == "Jane Roe, John Doe & Ann Poe"

@@ -342,6 +342,14 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _trim_to_names(signed[1], names)
             art.meta["byline_text"] = signed[0].text
             return
+    if html and names:  # "Rui Ma, Heba Ledwon & Suparn Patra" by the headline, where the metadata names the first
+        head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+        near = blocks[max(0, head - 2):head + 1 + BY_LINE_BELOW] if head is not None else []
+        listed = next((t for b in near if len(b.text) <= 200 and b.text.casefold().startswith(names[0].casefold())
+                       and len(t := _trim_to_names(b.text, names)) > len(names[0]) and t == b.text), None)
+        if listed:
+            art.byline = art.meta["byline_text"] = listed
+            return
     named = None if html and names else _name_line_near_header(blocks, function_words)
     org_only = bool(everyone) and not names  # then only a name in an author element stands for a person
     if named is not None and not (org_only and (not named.hints.get("byline") or named.text.isupper())):
