@@ -164,6 +164,7 @@ def test_a_by_line_with_a_user_name_just_below_the_headline():
 
 
 def test_the_author_list_by_the_headline_when_the_metadata_names_the_first_author():
-    names = "<div class='meta'><a href='/a/1'>Jane Roe</a>, <a href='/a/2'>John Doe</a> & <a href='/a/3'>Ann Poe</a></div>"
+    names = ("<div class='meta'><a href='/a/1'>Jane Roe</a>, <a href='/a/2'>John Doe</a> & "
+             "<a href='/a/3'>Ann Poe</a></div>")
     art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1>" + names))
     assert art.byline == "Jane Roe, John Doe & Ann Poe"
