@@ -140,10 +140,10 @@ def test_a_dateline_names_the_author_and_the_section_she_writes_in():
 
 
 def test_the_signature_in_the_footer_of_the_post():
-    footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Kiersten · In: Sides, Sourdough</p>" \
+    footer = "<footer class='entry-footer'><p class='entry-author'>Posted By: Marta · In: Sides, Baking</p>" \
              "</footer>"
     art = clean(f"<html><body><article><h1>Tram line approved</h1>{BODY}{footer}</article></body></html>")
-    assert art.byline == "Kiersten"
+    assert art.byline == "Marta"
 
 
 def test_the_name_beside_an_h1_in_the_page_header_is_the_byline():

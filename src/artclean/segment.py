@@ -342,7 +342,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _trim_to_names(signed[1], names)
             art.meta["byline_text"] = signed[0].text
             return
-    if html and names:  # "Rui Ma, Heba Ledwon & Suparn Patra" by the headline, where the metadata names the first
+    if html and names:  # "Ana Ruiz, Tom Berg & Li Wei" by the headline, where the metadata names the first
         head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
         near = blocks[max(0, head - 2):head + 1 + BY_LINE_BELOW] if head is not None else []
         listed = next((t for b in near if len(b.text) <= 200 and b.text.casefold().startswith(names[0].casefold())
@@ -371,7 +371,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _trim_to_names(value, names)
             art.meta["byline_text"] = b.text
             return
-    if html and not everyone:  # "by ibby" just below the headline, a line no byline rule took
+    if html and not everyone:  # "by jdoe" just below the headline, a line no byline rule took
         head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), len(blocks))
         by = next((m for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if (m := _BY_USER.match(b.text))), None)
         if by:
@@ -390,9 +390,9 @@ _BY_USER = regex.compile(r"(?:by|By|BY)\s+(\p{L}[\p{L}\d._-]{1,30}|\p{Lu}\p{L}+(
 
 
 def _author_in_element(text: str, months: dict[str, int]) -> str | None:
-    """An author element's text without its marker and, for "by whova | Apr 21, 2025", without its date."""
+    """An author element's text without its marker and, for "by jdoe | Apr 21, 2025", without its date."""
     value = _BYLINE_MARKER.sub("", text).strip(" ,|·-–—")
-    if value != text and not _mostly_date(value):  # "Posted By: Kiersten · In: Sourdough"
+    if value != text and not _mostly_date(value):  # "Posted By: Marta · In: Baking"
         value = _DATELINE_PARTS.split(value)[0]
     update = UPDATE_WORDS.search(value)
     if update and update.start() > 0:  # "Jane Doe Updated onFebruary 16, 2026"
@@ -405,7 +405,7 @@ def _author_in_element(text: str, months: dict[str, int]) -> str | None:
 
 
 def _is_organisation(name: str, html: dict) -> bool:
-    """A metadata author that is the site or its publisher ("Cleveland Clinic", "The Social Shepherd Ltd"):
+    """A metadata author that is the site or its publisher ("Riverside Clinic", "The Harbour Media Ltd"):
     the page may still name the person who wrote it."""
     key = _alnum(name)
     orgs = _site_names(html) | {_alnum(str((html.get("jsonld") or {}).get("publisher") or ""))}
@@ -562,7 +562,7 @@ def _trim_to_names(byline: str, names: list[str]) -> str:
         return byline
     begin = min(start for start, _ in spans)
     end = max(start + size for start, size in spans)
-    title = _HONORIFIC.search(byline, 0, begin)  # "Dr Marna van der Merwe"
+    title = _HONORIFIC.search(byline, 0, begin)  # "Dr Anna van der Berg"
     begin = title.start() if title else begin
     rest = _MORE_NAMES.fullmatch(byline, end)
     if rest and (rest.group().count(",") >= 2 or regex.search(r"\s(?:and|&)\s", rest.group())):
