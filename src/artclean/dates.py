@@ -8,7 +8,9 @@ the date came from is kept in `meta.date_text`. Month names come from the langua
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import regex
 
@@ -47,14 +49,31 @@ def _month_patterns(months: tuple[tuple[str, int], ...]):
     return dmy, mdy, lookup
 
 
-def parse_date(text: str, months: dict[str, int], *, prefer_mdy: bool = False) -> str | None:
+_BY_MAPPING: dict[int, tuple] = {}
+
+
+def _patterns_for(months: Mapping[str, int]):
+    """The month patterns for a months mapping. A rule set's read-only mapping is found by its
+    identity (kept alive beside its patterns): sorting its items on each of the ~100 calls a page
+    makes cost more than the search. Any other mapping is keyed by its contents."""
+    if not isinstance(months, MappingProxyType):
+        return _month_patterns(tuple(sorted(months.items())))
+    entry = _BY_MAPPING.get(id(months))
+    if entry is None or entry[0] is not months:
+        if len(_BY_MAPPING) > 64:
+            _BY_MAPPING.clear()
+        entry = _BY_MAPPING[id(months)] = (months, _month_patterns(tuple(sorted(months.items()))))
+    return entry[1]
+
+
+def parse_date(text: str, months: Mapping[str, int], *, prefer_mdy: bool = False) -> str | None:
     """The first absolute date in `text` as ISO 8601, or None (a relative date gives None)."""
     if not text or not _DIGIT.search(text):
         return None  # every absolute date has a day or a year in digits
     m = _ISO.search(text)
     if m:
         return _iso(*m.groups())
-    dmy, mdy, lookup = _month_patterns(tuple(sorted(months.items())))
+    dmy, mdy, lookup = _patterns_for(months)
     candidates = []
     if dmy is not None:
         for pat, order in ((dmy, "dmy"), (mdy, "mdy")):
