@@ -196,3 +196,20 @@ def test_html_a_dateline_with_categories_names_no_author():
     art = artclean.clean(html_page(article=article), input="html", lang="en")
     assert art.date == "2023-08-07"
     assert art.byline is None
+
+
+def test_a_title_ending_in_a_question_mark_that_opens_the_article_is_the_headline():
+    # a title that ends like a sentence starts the run of article text; the section label above it is no headline
+    lines = NAV + ["All articles", "Local politics", "Will the new tram line really change the way the whole city travels?", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Will the new tram line really change the way the whole city travels?"
+    assert art.date == "2025-03-04"
+    assert "Will the new tram line" not in art.main_text
+
+
+def test_a_long_summary_under_the_title_is_not_the_headline():
+    summary = ("How a six-hour debate, a divided council and thousands of daily commuters decided the future of "
+               "the city's trams for the next thirty years")
+    lines = NAV + ["Council approves the new tram line", summary, "By Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"

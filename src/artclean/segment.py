@@ -81,6 +81,7 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 
 
 HEADLINE_SEARCH = 40  # blocks above the article where the headline is most likely; further up costs less per block
+HEADLINE_MAX_CHARS = 100  # few headlines are longer; the summary line under one often is
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")  # stdlib re: the same words, cheaper per call
 
 
@@ -94,13 +95,14 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         return
     if start < 0 or html:
         return
-    body = [b.text for b in blocks[start:] if b.label == BODY][:12]
-    body_words = _content_words(" ".join(body), rules.function_words)
-    in_article = {b.text.casefold() for b in blocks[start:] if b.label in BODY_LABELS}
     marks = _header_rule_ids(rules)
-    header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 4]]
+    header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 5]]
+    first = start + 1 if _opens_with_title(blocks[start], header_lines[start + 1:], s) else start
+    body = [b.text for b in blocks[first:] if b.label == BODY][:12]
+    body_words = _content_words(" ".join(body), rules.function_words)
+    in_article = {b.text.casefold() for b in blocks[first:] if b.label in BODY_LABELS}
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, -1, -1):
+    for i in range(first - 1, -1, -1):
         b = blocks[i]
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
@@ -120,13 +122,21 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         best.scores.pop("zone", None)
 
 
+def _opens_with_title(b: Block, below: list[bool], s: Settings) -> bool:
+    """The article's run begins with its own title: a title line over its byline or dateline."""
+    return b.label in (BODY, SUBHEADING) and not b.scores.get("bullet") and is_title_like(b, s, min_words=2) and \
+        any(below)
+
+
 def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, in_article: bool,
                     distance: int, in_menu: bool = False) -> float:
     """How much a title line looks like the article's headline. A line the article repeats is a
     table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label; a
     short line between short lines is a menu item."""
     text = b.text
-    score = 70 * overlap + min(b.scores["chars"], 120) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    chars = b.scores["chars"]
+    score = 70 * overlap + min(chars, 80) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    score -= max(0, chars - HEADLINE_MAX_CHARS)  # a longer line is a standfirst
     score += (60 if header else 0) + (20 if before_prose else 0)
     score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
     score -= 30 if in_menu else 0
