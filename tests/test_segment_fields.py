@@ -213,3 +213,16 @@ def test_a_long_summary_under_the_title_is_not_the_headline():
     lines = NAV + ["Council approves the new tram line", summary, "By Jane Doe", "March 4, 2025"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
+
+
+def test_the_author_a_dateline_names_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe | March 4, 2025 | 5 min read"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"
+
+
+def test_the_name_under_the_headline_beats_a_label_under_a_dateline_above_it():
+    lines = NAV + ["March 4, 2025", "Urban Transport", "Council approves the new tram line", "Jane Doe"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"
+    assert art.byline == "Jane Doe"

@@ -327,6 +327,11 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _SIGNED.search(dated.text).group("name")
             art.meta["byline_text"] = dated.text
             return
+        signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))),
+                      None)
+        if signed is not None:  # "Jane Doe | May 22, 2025", "By Jane Doe Jan. 31, 2026 7:47 am EST"
+            art.byline, art.meta["byline_text"] = signed[1], signed[0].text
+            return
     if html:  # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025"
         signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))),
                       None)
@@ -395,8 +400,11 @@ def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
 
 def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> Block | None:
     """A bare author name right by the headline or the dateline: the two lines below an anchor
-    first (where bylines stand), then the two above it."""
-    anchors = [i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)]
+    first (where bylines stand), then the two above it; the headline's before a dateline's, and a
+    dateline nearer the headline before one further away."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), 0)
+    anchors = sorted((i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)),
+                     key=lambda i: (blocks[i].label != HEADLINE, abs(i - head)))
     for offsets in ((1, 2), (-1, -2)):
         for i in anchors:
             for j in (i + k for k in offsets):
