@@ -226,3 +226,8 @@ def test_the_name_under_the_headline_beats_a_label_under_a_dateline_above_it():
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
     assert art.byline == "Jane Doe"
+
+
+def test_a_byline_with_its_reading_time_after_a_separator():
+    art = clean(NAV + ["Council approves the new tram line", "By Jane Doe · 6 min read"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
