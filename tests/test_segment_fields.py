@@ -231,3 +231,8 @@ def test_the_name_under_the_headline_beats_a_label_under_a_dateline_above_it():
 def test_a_byline_with_its_reading_time_after_a_separator():
     art = clean(NAV + ["Council approves the new tram line", "By Jane Doe · 6 min read"] + EN_BODY, "en")
     assert art.byline == "Jane Doe"
+
+
+def test_a_bare_name_with_a_capital_inside_a_word_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane MacDonald", "March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "Jane MacDonald"
