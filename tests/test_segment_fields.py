@@ -236,3 +236,10 @@ def test_a_byline_with_its_reading_time_after_a_separator():
 def test_a_bare_name_with_a_capital_inside_a_word_is_the_byline():
     art = clean(NAV + ["Council approves the new tram line", "Jane MacDonald", "March 4, 2025"] + EN_BODY, "en")
     assert art.byline == "Jane MacDonald"
+
+
+def test_a_title_printed_twice_in_a_row_beats_a_subheading_by_the_article():
+    lines = NAV + ["Council approves the new tram line", "Council approves the new tram line",
+                   "What the tram line means for commuters"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"

@@ -115,6 +115,8 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         header = any(header_lines[i + 1:i + 5])  # a byline or dateline follows within four lines
         score = _headline_score(b, overlap, header, blocks[i + 1].scores.get("kind") == "prose",
                                 _in_contents(blocks, i, in_article), distance, _in_menu(blocks, i, header_lines))
+        if b.scores["words"] >= 4 and any(x.text.casefold() == b.text.casefold() for x in blocks[max(0, i - 2):i]):
+            score += 30  # the title twice in a row: a breadcrumb's last entry or a picture's alt text, then the title
         if score > best_score:
             best, best_score = b, score
     if best is not None:
