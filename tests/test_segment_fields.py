@@ -243,3 +243,8 @@ def test_a_title_printed_twice_in_a_row_beats_a_subheading_by_the_article():
                    "What the tram line means for commuters"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
+
+
+def test_a_bare_name_with_its_degrees_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe, MS, RD", "March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe, MS, RD"

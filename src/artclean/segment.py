@@ -377,7 +377,7 @@ def _shares_a_name(value: str, names: list[str]) -> bool:
 # A person's name on a line of its own: 2-4 capitalised words, maybe particles and a suffix ("Ph.D.").
 _NAME_LINE = regex.compile(
     r"^(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,})(?:\s(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
-    r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d -]{2,30})?$")
+    r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d, -]{2,30})?$")
 
 
 def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
