@@ -248,3 +248,9 @@ def test_a_title_printed_twice_in_a_row_beats_a_subheading_by_the_article():
 def test_a_bare_name_with_its_degrees_is_the_byline():
     art = clean(NAV + ["Council approves the new tram line", "Jane Doe, MS, RD", "March 4, 2025"] + EN_BODY, "en")
     assert art.byline == "Jane Doe, MS, RD"
+
+
+def test_an_article_by_marker_on_its_own_line_over_the_name():
+    lines = NAV + ["Council approves the new tram line", "Article by:", "Jane Doe and John Roe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe and John Roe"
