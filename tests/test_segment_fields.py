@@ -254,3 +254,9 @@ def test_an_article_by_marker_on_its_own_line_over_the_name():
     lines = NAV + ["Council approves the new tram line", "Article by:", "Jane Doe and John Roe", "March 4, 2025"]
     art = clean(lines + EN_BODY, "en")
     assert art.byline == "Jane Doe and John Roe"
+
+
+def test_a_bare_name_three_lines_under_the_headline():
+    lines = NAV + ["Council approves the new tram line", "Listen to this article", "Share", "Jane Doe"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"

@@ -401,13 +401,13 @@ def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
 
 
 def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> Block | None:
-    """A bare author name right by the headline or the dateline: the two lines below an anchor
+    """A bare author name right by the headline or the dateline: the three lines below an anchor
     first (where bylines stand), then the two above it; the headline's before a dateline's, and a
     dateline nearer the headline before one further away."""
     head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), 0)
     anchors = sorted((i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)),
                      key=lambda i: (blocks[i].label != HEADLINE, abs(i - head)))
-    for offsets in ((1, 2), (-1, -2)):
+    for offsets in ((1, 2, 3), (-1, -2)):
         for i in anchors:
             for j in (i + k for k in offsets):
                 if 0 <= j < len(blocks) and _is_name_line(blocks[j], function_words):
