@@ -260,3 +260,14 @@ def test_a_bare_name_three_lines_under_the_headline():
     lines = NAV + ["Council approves the new tram line", "Listen to this article", "Share", "Jane Doe"]
     art = clean(lines + EN_BODY, "en")
     assert art.byline == "Jane Doe"
+
+
+def test_a_published_stamp_under_the_article_gives_the_date_when_none_stands_above():
+    art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + ["Published March 4, 2025", "Related posts"],
+                "en")
+    assert art.date == "2025-03-04"
+
+
+def test_a_bare_date_under_the_article_is_no_publication_date():
+    lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Comments", "Jane says:", "March 9, 2025"]
+    assert clean(lines, "en").date is None

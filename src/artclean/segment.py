@@ -543,6 +543,8 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
             art.meta["date_text"] = art.meta["byline_text"]
     if art.date is None:
         _date_by_byline(art, blocks, rules.months, prefer_mdy)
+    if art.date is None and not html:
+        _stamp_after_article(art, blocks, rules, prefer_mdy)
     if art.date is not None and _names_an_update(art.meta.get("date_text") or "", art.date):
         published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
         if published and published[1][:10] != art.date[:10]:  # the page shows only its update date
@@ -573,6 +575,18 @@ def _date_by_byline(art: Article, blocks: list[Block], months: dict[str, int], p
                 art.meta["date_text"] = b.text
                 b.label, b.rule = DATE, "feature:dateline"
                 b.scores["merged"] = True
+                return
+
+
+def _stamp_after_article(art: Article, blocks: list[Block], rules: RuleSet, prefer_mdy: bool) -> None:
+    """A stamp just below the article ("Published August 13, 2025") when none stands above it."""
+    body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
+    date_ids = {r.id for r in rules.rules_with_label(DATE)}
+    for b in blocks[body[-1] + 1:body[-1] + 1 + AFTER_ARTICLE] if body else ():
+        if b.scores.get("rule_match") in date_ids and b.value and b.value != b.text:
+            iso = parse_date(b.value, rules.months, prefer_mdy=prefer_mdy)
+            if iso:
+                art.date, art.meta["date_text"] = iso, b.text
                 return
 
 
