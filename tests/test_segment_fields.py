@@ -271,3 +271,8 @@ def test_a_published_stamp_under_the_article_gives_the_date_when_none_stands_abo
 def test_a_bare_date_under_the_article_is_no_publication_date():
     lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Comments", "Jane says:", "March 9, 2025"]
     assert clean(lines, "en").date is None
+
+
+def test_a_published_label_over_a_date_under_the_article():
+    lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Published", "March 4, 2025", "Related posts"]
+    assert clean(lines, "en").date == "2025-03-04"

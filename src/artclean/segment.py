@@ -582,11 +582,16 @@ def _stamp_after_article(art: Article, blocks: list[Block], rules: RuleSet, pref
     """A stamp just below the article ("Published August 13, 2025") when none stands above it."""
     body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
     date_ids = {r.id for r in rules.rules_with_label(DATE)}
-    for b in blocks[body[-1] + 1:body[-1] + 1 + AFTER_ARTICLE] if body else ():
-        if b.scores.get("rule_match") in date_ids and b.value and b.value != b.text:
-            iso = parse_date(b.value, rules.months, prefer_mdy=prefer_mdy)
+    for i in range(body[-1] + 1, min(len(blocks), body[-1] + 1 + AFTER_ARTICLE)) if body else ():
+        b = blocks[i]
+        if b.scores.get("rule_match") not in date_ids:
+            continue
+        text = b.text if b.value and b.value != b.text else f"{blocks[i - 1].text} {b.text}"  # "Published" over it
+        hit = rules.match(text)
+        if hit and hit[0].label == DATE and hit[1] and hit[1] != text:
+            iso = parse_date(hit[1], rules.months, prefer_mdy=prefer_mdy)
             if iso:
-                art.date, art.meta["date_text"] = iso, b.text
+                art.date, art.meta["date_text"] = iso, text
                 return
 
 
