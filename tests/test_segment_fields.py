@@ -276,3 +276,10 @@ def test_a_bare_date_under_the_article_is_no_publication_date():
 def test_a_published_label_over_a_date_under_the_article():
     lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Published", "March 4, 2025", "Related posts"]
     assert clean(lines, "en").date == "2025-03-04"
+
+
+def test_a_breadcrumb_trail_is_not_the_headline():
+    crumbs = "News › Transport › Tram line approved by the council for commuters"
+    lines = NAV + ["Council approves the new tram line", crumbs]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"

@@ -83,6 +83,7 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 HEADLINE_SEARCH = 40  # blocks above the article where the headline is most likely; further up costs less per block
 HEADLINE_MAX_CHARS = 100  # few headlines are longer; the summary line under one often is
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")  # stdlib re: the same words, cheaper per call
+_CRUMB = re.compile(r"[•»›|]")  # two of them: a breadcrumb or a menu run together ("Home » News » Title")
 
 
 def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, rules: RuleSet) -> None:
@@ -108,7 +109,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
             continue
         distance += 1
         if b.scores.get("bullet") or not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10
-                                          and not _mostly_date(b.text)):
+                                          and not _mostly_date(b.text)) or len(_CRUMB.findall(b.text)) > 1:
             continue
         words = _content_words(b.text, function_words=rules.function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
