@@ -200,9 +200,10 @@ def test_html_a_dateline_with_categories_names_no_author():
 
 def test_a_title_ending_in_a_question_mark_that_opens_the_article_is_the_headline():
     # a title that ends like a sentence starts the run of article text; the section label above it is no headline
-    lines = NAV + ["All articles", "Local politics", "Will the new tram line really change the way the whole city travels?", "March 4, 2025"]
+    title = "Will the new tram line really change the way the whole city travels?"
+    lines = NAV + ["All articles", "Local politics", title, "March 4, 2025"]
     art = clean(lines + EN_BODY, "en")
-    assert art.headline == "Will the new tram line really change the way the whole city travels?"
+    assert art.headline == title
     assert art.date == "2025-03-04"
     assert "Will the new tram line" not in art.main_text
 

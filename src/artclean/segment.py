@@ -377,7 +377,8 @@ def _shares_a_name(value: str, names: list[str]) -> bool:
 
 # A person's name on a line of its own: 2-4 capitalised words, maybe particles and a suffix ("Ph.D.").
 _NAME_LINE = regex.compile(
-    r"^(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,})(?:\s(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
+    r"^(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,})"
+    r"(?:\s(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
     r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d, -]{2,30})?$")
 
 
