@@ -284,3 +284,10 @@ def test_a_breadcrumb_trail_is_not_the_headline():
     lines = NAV + ["Council approves the new tram line", crumbs]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
+
+
+def test_a_title_that_ends_in_initials_is_a_title_line():
+    lines = NAV + ["Business Insurance", "Commercial Auto", "The fastest growing tram networks in the U.S.",
+                   "By Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "The fastest growing tram networks in the U.S."

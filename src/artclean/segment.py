@@ -108,7 +108,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
         distance += 1
-        if b.scores.get("bullet") or not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10
+        if b.scores.get("bullet") or not (_title_line(b, s) and b.scores.get("chars", 0) >= 10
                                           and not _mostly_date(b.text)) or len(_CRUMB.findall(b.text)) > 1:
             continue
         words = _content_words(b.text, function_words=rules.function_words)
@@ -123,6 +123,17 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
         best.scores.pop("zone", None)
+
+
+_INITIALS_END = regex.compile(r"(?:\b\p{Lu}\.){2,}$")  # "U.S.", "E.U.": a full stop that ends no sentence
+
+
+def _title_line(b: Block, s: Settings) -> bool:
+    """A title line; one that ends in initials ("... in the U.S.") too."""
+    if is_title_like(b, s, min_words=2):
+        return True
+    return _INITIALS_END.search(b.text) is not None and b.scores.get("words", 0) >= 2 and \
+        b.scores.get("chars", 0) <= s.title_max_chars and b.scores.get("kind") != "linky"
 
 
 def _opens_with_title(b: Block, below: list[bool], s: Settings) -> bool:
