@@ -291,3 +291,9 @@ def test_a_title_that_ends_in_initials_is_a_title_line():
                    "By Jane Doe", "March 4, 2025"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "The fastest growing tram networks in the U.S."
+
+
+def test_a_user_name_after_by_in_the_dateline_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "by tramfan42 | March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "tramfan42"
+    assert art.date == "2025-03-04"

@@ -346,6 +346,11 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         if signed is not None:  # "Jane Doe | May 22, 2025", "By Jane Doe Jan. 31, 2026 7:47 am EST"
             art.byline, art.meta["byline_text"] = signed[1], signed[0].text
             return
+        handle = next(((b, m) for b in blocks if b.label == DATE and (m := _BY_HANDLE.search(b.text)) and
+                       m.group("name") not in function_words), None)
+        if handle is not None:  # "by whova | Apr 21, 2025": a user name as the blog shows it
+            art.byline, art.meta["byline_text"] = handle[1].group("name"), handle[0].text
+            return
     if html:  # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025"
         signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))),
                       None)
@@ -462,6 +467,7 @@ _BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|
 
 _NAME_WORD = r"(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|de|der|da|di|del|la|le|du|dos|bin)"
 _BY_NAME = regex.compile(rf"(?:^|(?<=[\s|·•●,-]))(?:by|By|BY)\s?:?\s?(?P<name>\p{{Lu}}[\p{{L}}'’-]*\.?(?:\s(?:{_NAME_WORD}|and|&)){{0,7}})")
+_BY_HANDLE = regex.compile(r"(?:^|\s)[bB]y\s(?P<name>\p{Ll}[\p{Ll}\d._-]{2,30})(?=\s*(?:[|·•]|$))")
 _DATELINE_PARTS = regex.compile(r"\s*(?:[|·•●]|\s[-–—]\s)\s*")
 
 
