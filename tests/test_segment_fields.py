@@ -297,3 +297,10 @@ def test_a_user_name_after_by_in_the_dateline_is_the_byline():
     art = clean(NAV + ["Council approves the new tram line", "by tramfan42 | March 4, 2025"] + EN_BODY, "en")
     assert art.byline == "tramfan42"
     assert art.date == "2025-03-04"
+
+
+def test_the_name_that_opens_a_dateline_with_tags_after_the_date():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe 4 March 2025 Transport, City Council"] + EN_BODY,
+                "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"

@@ -346,6 +346,10 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         if signed is not None:  # "Jane Doe | May 22, 2025", "By Jane Doe Jan. 31, 2026 7:47 am EST"
             art.byline, art.meta["byline_text"] = signed[1], signed[0].text
             return
+        lead = next(((b, n) for b in blocks if b.label == DATE and (n := _name_before_date(b.text, rules))), None)
+        if lead is not None:  # "Jane Doe 25 March 2025 Transport, Cities"
+            art.byline, art.meta["byline_text"] = lead[1], lead[0].text
+            return
         handle = next(((b, m) for b in blocks if b.label == DATE and (m := _BY_HANDLE.search(b.text)) and
                        m.group("name") not in function_words), None)
         if handle is not None:  # "by whova | Apr 21, 2025": a user name as the blog shows it
@@ -491,6 +495,18 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
         if name and _NAME_LINE.match(name):
             return name
     return None
+
+
+def _name_before_date(text: str, rules: RuleSet) -> str | None:
+    words = []
+    for word in text.split():
+        if _date_word(word, rules.months):
+            break
+        words.append(word)
+    name = " ".join(words)
+    if not words or len(words) == len(text.split()) or not _NAME_LINE.match(name) or UPDATE_WORDS.search(name):
+        return None
+    return None if any(w.casefold() in rules.function_words for w in words) else name
 
 
 def _date_word(word: str, months: dict[str, int]) -> bool:
