@@ -304,3 +304,16 @@ def test_the_name_that_opens_a_dateline_with_tags_after_the_date():
                 "en")
     assert art.byline == "Jane Doe"
     assert art.date == "2025-03-04"
+
+
+def test_a_title_ending_in_an_exclamation_mark_opens_the_article_without_a_dateline():
+    title = "The best tram rides in the whole city, tested by our readers!"
+    art = clean(NAV + ["Sign In", "Follow Me", title] + EN_BODY, "en")
+    assert art.headline == title
+
+
+def test_a_question_that_opens_the_article_is_no_headline_over_the_title_above_it():
+    lines = NAV + ["Council approves the new tram line", "By Jane Doe", "March 4, 2025", "Contents",
+                   "Who exactly will ride the new tram line every single day?"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"

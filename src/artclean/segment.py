@@ -98,7 +98,7 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         return
     marks = _header_rule_ids(rules)
     header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 5]]
-    first = start + 1 if _opens_with_title(blocks[start], header_lines[start + 1:], s) else start
+    first = start + 1 if _opens_with_title(blocks[start], s) else start
     body = [b.text for b in blocks[first:] if b.label == BODY][:12]
     body_words = _content_words(" ".join(body), rules.function_words)
     in_article = {b.text.casefold() for b in blocks[first:] if b.label in BODY_LABELS}
@@ -118,6 +118,8 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
                                 _in_contents(blocks, i, in_article), distance, _in_menu(blocks, i, header_lines))
         if b.scores["words"] >= 4 and any(x.text.casefold() == b.text.casefold() for x in blocks[max(0, i - 2):i]):
             score += 30  # the title twice in a row: a breadcrumb's last entry or a picture's alt text, then the title
+        if i == start and not any(header_lines[i + 1:i + 5]):
+            score -= 60  # a subheading that opens the article ("What is X?") stands there too
         if score > best_score:
             best, best_score = b, score
     if best is not None:
@@ -136,10 +138,10 @@ def _title_line(b: Block, s: Settings) -> bool:
         b.scores.get("chars", 0) <= s.title_max_chars and b.scores.get("kind") != "linky"
 
 
-def _opens_with_title(b: Block, below: list[bool], s: Settings) -> bool:
-    """The article's run begins with its own title: a title line over its byline or dateline."""
-    return b.label in (BODY, SUBHEADING) and not b.scores.get("bullet") and is_title_like(b, s, min_words=2) and \
-        any(below)
+def _opens_with_title(b: Block, s: Settings) -> bool:
+    """The article's run may begin with its own title (one that ends in "?" or "!" counts as a sentence
+    there); without a byline or dateline under it, it must beat the lines above by more."""
+    return b.label in (BODY, SUBHEADING) and not b.scores.get("bullet") and is_title_like(b, s, min_words=2)
 
 
 def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, in_article: bool,
