@@ -98,7 +98,8 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         return
     marks = _header_rule_ids(rules)
     header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 5]]
-    first = start + 1 if _opens_with_title(blocks[start], s) else start
+    opens = _opens_with_title(blocks[start], s) and any(b.label == BODY for b in blocks[start + 1:start + 6])
+    first = start + 1 if opens else start
     body = [b.text for b in blocks[first:] if b.label == BODY][:12]
     body_words = _content_words(" ".join(body), rules.function_words)
     in_article = {b.text.casefold() for b in blocks[first:] if b.label in BODY_LABELS}
