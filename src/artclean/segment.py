@@ -501,6 +501,7 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
 
 
 def _name_before_date(text: str, rules: RuleSet) -> str | None:
+    """The name a dateline opens with, before its first date word ("Jane Doe 25 March 2025 SEO")."""
     words = []
     for word in text.split():
         if _date_word(word, rules.months):
