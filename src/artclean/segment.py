@@ -355,7 +355,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             return
         handle = next(((b, m) for b in blocks if b.label == DATE and (m := _BY_HANDLE.search(b.text)) and
                        m.group("name") not in function_words), None)
-        if handle is not None:  # "by whova | Apr 21, 2025": a user name as the blog shows it
+        if handle is not None:  # "by jdoe | Apr 21, 2025": a user name as the blog shows it
             art.byline, art.meta["byline_text"] = handle[1].group("name"), handle[0].text
             return
     if html:  # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025"
