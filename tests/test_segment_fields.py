@@ -196,3 +196,124 @@ def test_html_a_dateline_with_categories_names_no_author():
     art = artclean.clean(html_page(article=article), input="html", lang="en")
     assert art.date == "2023-08-07"
     assert art.byline is None
+
+
+def test_a_title_ending_in_a_question_mark_that_opens_the_article_is_the_headline():
+    # a title that ends like a sentence starts the run of article text; the section label above it is no headline
+    title = "Will the new tram line really change the way the whole city travels?"
+    lines = NAV + ["All articles", "Local politics", title, "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == title
+    assert art.date == "2025-03-04"
+    assert "Will the new tram line" not in art.main_text
+
+
+def test_a_long_summary_under_the_title_is_not_the_headline():
+    summary = ("How a six-hour debate, a divided council and thousands of daily commuters decided the future of "
+               "the city's trams for the next thirty years")
+    lines = NAV + ["Council approves the new tram line", summary, "By Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"
+
+
+def test_the_author_a_dateline_names_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe | March 4, 2025 | 5 min read"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"
+
+
+def test_the_name_under_the_headline_beats_a_label_under_a_dateline_above_it():
+    lines = NAV + ["March 4, 2025", "Urban Transport", "Council approves the new tram line", "Jane Doe"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"
+    assert art.byline == "Jane Doe"
+
+
+def test_a_byline_with_its_reading_time_after_a_separator():
+    art = clean(NAV + ["Council approves the new tram line", "By Jane Doe · 6 min read"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+
+
+def test_a_bare_name_with_a_capital_inside_a_word_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane MacDonald", "March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "Jane MacDonald"
+
+
+def test_a_title_printed_twice_in_a_row_beats_a_subheading_by_the_article():
+    lines = NAV + ["Council approves the new tram line", "Council approves the new tram line",
+                   "What the tram line means for commuters"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"
+
+
+def test_a_bare_name_with_its_degrees_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe, MS, RD", "March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "Jane Doe, MS, RD"
+
+
+def test_an_article_by_marker_on_its_own_line_over_the_name():
+    lines = NAV + ["Council approves the new tram line", "Article by:", "Jane Doe and John Roe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe and John Roe"
+
+
+def test_a_bare_name_three_lines_under_the_headline():
+    lines = NAV + ["Council approves the new tram line", "Listen to this article", "Share", "Jane Doe"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+
+
+def test_a_published_stamp_under_the_article_gives_the_date_when_none_stands_above():
+    art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + ["Published March 4, 2025", "Related posts"],
+                "en")
+    assert art.date == "2025-03-04"
+
+
+def test_a_bare_date_under_the_article_is_no_publication_date():
+    lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Comments", "Jane says:", "March 9, 2025"]
+    assert clean(lines, "en").date is None
+
+
+def test_a_published_label_over_a_date_under_the_article():
+    lines = NAV + ["Council approves the new tram line"] + EN_BODY + ["Published", "March 4, 2025", "Related posts"]
+    assert clean(lines, "en").date == "2025-03-04"
+
+
+def test_a_breadcrumb_trail_is_not_the_headline():
+    crumbs = "News › Transport › Tram line approved by the council for commuters"
+    lines = NAV + ["Council approves the new tram line", crumbs]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"
+
+
+def test_a_title_that_ends_in_initials_is_a_title_line():
+    lines = NAV + ["Business Insurance", "Commercial Auto", "The fastest growing tram networks in the U.S.",
+                   "By Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "The fastest growing tram networks in the U.S."
+
+
+def test_a_user_name_after_by_in_the_dateline_is_the_byline():
+    art = clean(NAV + ["Council approves the new tram line", "by tramfan42 | March 4, 2025"] + EN_BODY, "en")
+    assert art.byline == "tramfan42"
+    assert art.date == "2025-03-04"
+
+
+def test_the_name_that_opens_a_dateline_with_tags_after_the_date():
+    art = clean(NAV + ["Council approves the new tram line", "Jane Doe 4 March 2025 Transport, City Council"] + EN_BODY,
+                "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"
+
+
+def test_a_title_ending_in_an_exclamation_mark_opens_the_article_without_a_dateline():
+    title = "The best tram rides in the whole city, tested by our readers!"
+    art = clean(NAV + ["Sign In", "Follow Me", title] + EN_BODY, "en")
+    assert art.headline == title
+
+
+def test_a_question_that_opens_the_article_is_no_headline_over_the_title_above_it():
+    lines = NAV + ["Council approves the new tram line", "By Jane Doe", "March 4, 2025", "Contents",
+                   "Who exactly will ride the new tram line every single day?"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "Council approves the new tram line"

@@ -81,7 +81,9 @@ def _fill_captions(art: Article, blocks: list[Block]) -> None:
 
 
 HEADLINE_SEARCH = 40  # blocks above the article where the headline is most likely; further up costs less per block
+HEADLINE_MAX_CHARS = 100  # few headlines are longer; the summary line under one often is
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")  # stdlib re: the same words, cheaper per call
+_CRUMB = re.compile(r"[•»›|]")  # two of them: a breadcrumb or a menu run together ("Home » News » Title")
 
 
 def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, rules: RuleSet) -> None:
@@ -94,30 +96,53 @@ def choose_headline(blocks: list[Block], start: int, s: Settings, html: dict, ru
         return
     if start < 0 or html:
         return
-    body = [b.text for b in blocks[start:] if b.label == BODY][:12]
-    body_words = _content_words(" ".join(body), rules.function_words)
-    in_article = {b.text.casefold() for b in blocks[start:] if b.label in BODY_LABELS}
     marks = _header_rule_ids(rules)
-    header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 4]]
+    header_lines = [_is_header_line(b, marks, rules.months) for b in blocks[:start + 5]]
+    opens = _opens_with_title(blocks[start], s) and any(b.label == BODY for b in blocks[start + 1:start + 6])
+    first = start + 1 if opens else start
+    body = [b.text for b in blocks[first:] if b.label == BODY][:12]
+    body_words = _content_words(" ".join(body), rules.function_words)
+    in_article = {b.text.casefold() for b in blocks[first:] if b.label in BODY_LABELS}
     best, best_score, distance = None, 0.0, 0
-    for i in range(start - 1, -1, -1):
+    for i in range(first - 1, -1, -1):
         b = blocks[i]
         if b.label in (BYLINE, DATE, CREDIT, CAPTION) or (b.label == BOILERPLATE and b.rule != "feature:before-article"):
             continue
         distance += 1
-        if b.scores.get("bullet") or not (is_title_like(b, s, min_words=2) and b.scores.get("chars", 0) >= 10
-                                          and not _mostly_date(b.text)):
+        if b.scores.get("bullet") or not (_title_line(b, s) and b.scores.get("chars", 0) >= 10
+                                          and not _mostly_date(b.text)) or len(_CRUMB.findall(b.text)) > 1:
             continue
         words = _content_words(b.text, function_words=rules.function_words)
         overlap = len(words & body_words) / len(words) if words else 0.0
         header = any(header_lines[i + 1:i + 5])  # a byline or dateline follows within four lines
         score = _headline_score(b, overlap, header, blocks[i + 1].scores.get("kind") == "prose",
                                 _in_contents(blocks, i, in_article), distance, _in_menu(blocks, i, header_lines))
+        if b.scores["words"] >= 4 and any(x.text.casefold() == b.text.casefold() for x in blocks[max(0, i - 2):i]):
+            score += 30  # the title twice in a row: a breadcrumb's last entry or a picture's alt text, then the title
+        if i == start and not any(header_lines[i + 1:i + 5]):
+            score -= 60  # a subheading that opens the article ("What is X?") stands there too
         if score > best_score:
             best, best_score = b, score
     if best is not None:
         best.label, best.rule = HEADLINE, "feature:headline"
         best.scores.pop("zone", None)
+
+
+_INITIALS_END = regex.compile(r"(?:\b\p{Lu}\.){2,}$")  # "U.S.", "E.U.": a full stop that ends no sentence
+
+
+def _title_line(b: Block, s: Settings) -> bool:
+    """A title line; one that ends in initials ("... in the U.S.") too."""
+    if is_title_like(b, s, min_words=2):
+        return True
+    return _INITIALS_END.search(b.text) is not None and b.scores.get("words", 0) >= 2 and \
+        b.scores.get("chars", 0) <= s.title_max_chars and b.scores.get("kind") != "linky"
+
+
+def _opens_with_title(b: Block, s: Settings) -> bool:
+    """The article's run may begin with its own title (one that ends in "?" or "!" counts as a sentence
+    there); without a byline or dateline under it, it must beat the lines above by more."""
+    return b.label in (BODY, SUBHEADING) and not b.scores.get("bullet") and is_title_like(b, s, min_words=2)
 
 
 def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, in_article: bool,
@@ -126,7 +151,9 @@ def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, 
     table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label; a
     short line between short lines is a menu item."""
     text = b.text
-    score = 70 * overlap + min(b.scores["chars"], 120) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    chars = b.scores["chars"]
+    score = 70 * overlap + min(chars, 80) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    score -= max(0, chars - HEADLINE_MAX_CHARS)  # a longer line is a standfirst
     score += (60 if header else 0) + (20 if before_prose else 0)
     score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
     score -= 30 if in_menu else 0
@@ -335,12 +362,21 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = _SIGNED.search(dated.text).group("name")
             art.meta["byline_text"] = dated.text
             return
-    if html:  # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025"
-        signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))),
-                      None)
-        if signed and (not names or _shares_a_name(signed[1], names)):
-            art.byline = _trim_to_names(signed[1], names)
-            art.meta["byline_text"] = signed[0].text
+    # "Published August 7, 2023 by Jane Doe", "Jane Doe | May 22, 2025", "By Jane Doe Jan. 31, 2026 7:47 am EST"
+    signed = next(((b, n) for b in blocks if b.label == DATE and (n := _name_in_dateline(b.text, rules.months))), None)
+    if signed and (not names or _shares_a_name(signed[1], names)):
+        art.byline = _trim_to_names(signed[1], names)
+        art.meta["byline_text"] = signed[0].text
+        return
+    if not html:
+        lead = next(((b, n) for b in blocks if b.label == DATE and (n := _name_before_date(b.text, rules))), None)
+        if lead is not None:  # "Jane Doe 25 March 2025 Transport, Cities"
+            art.byline, art.meta["byline_text"] = lead[1], lead[0].text
+            return
+        handle = next(((b, m) for b in blocks if b.label == DATE and (m := _BY_HANDLE.search(b.text)) and
+                       m.group("name") not in function_words), None)
+        if handle is not None:  # "by jdoe | Apr 21, 2025": a user name as the blog shows it
+            art.byline, art.meta["byline_text"] = handle[1].group("name"), handle[0].text
             return
     if html and names:  # "Ana Ruiz, Tom Berg & Li Wei" by the headline, where the metadata names the first
         head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
@@ -425,8 +461,9 @@ def _shares_a_name(value: str, names: list[str]) -> bool:
 
 # A person's name on a line of its own: 2-4 capitalised words, maybe particles and a suffix ("Ph.D.").
 _NAME_LINE = regex.compile(
-    r"^(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,})(?:\s(?:\p{Lu}[\p{Ll}’'-]+|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
-    r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d -]{2,30})?$")
+    r"^(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,})"
+    r"(?:\s(?:\p{Lu}[\p{Ll}’'-]+(?:\p{Lu}\p{Ll}+)?|\p{Lu}\.|\p{Lu}{2,}|van|von|de|der|da|di|"
+    r"del|la|le|du|dos|bin)){1,3}(?:,\s[\p{L}.\d, -]{2,30})?$")
 
 
 def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
@@ -450,10 +487,13 @@ def join_split_bylines(blocks: list[Block], rules: RuleSet, start: int) -> None:
 
 
 def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> Block | None:
-    """A bare author name right by the headline or the dateline: the two lines below an anchor
-    first (where bylines stand), then the two above it."""
-    anchors = [i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)]
-    for offsets in ((1, 2), (-1, -2)):
+    """A bare author name right by the headline or the dateline: the three lines below an anchor
+    first (where bylines stand), then the two above it; the headline's before a dateline's, and a
+    dateline nearer the headline before one further away."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), 0)
+    anchors = sorted((i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)),
+                     key=lambda i: (blocks[i].label != HEADLINE, abs(i - head)))
+    for offsets in ((1, 2, 3), (-1, -2)):
         for i in anchors:
             # an h1 in the page's <header>: the author's name stands beside it in the header too
             also = "html:header" if blocks[i].rule == "html:h1" and blocks[i].hints.get("container") == "header" else ""
@@ -498,6 +538,7 @@ _BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|
 
 _NAME_WORD = r"(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.|van|von|de|der|da|di|del|la|le|du|dos|bin)"
 _BY_NAME = regex.compile(rf"(?:^|(?<=[\s|·•●,-]))(?:by|By|BY)\s?:?\s?(?P<name>\p{{Lu}}[\p{{L}}'’-]*\.?(?:\s(?:{_NAME_WORD}|and|&)){{0,7}})")
+_BY_HANDLE = regex.compile(r"(?:^|\s)[bB]y\s(?P<name>\p{Ll}[\p{Ll}\d._-]{2,30})(?=\s*(?:[|·•]|$))")
 _DATELINE_PARTS = regex.compile(r"\s*(?:[|·•●]|\s[-–—]\s)\s*")
 
 
@@ -524,6 +565,19 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
 
 
 _IN_SECTION = regex.compile(r"\s+in\s+\p{Lu}.*$")
+
+
+def _name_before_date(text: str, rules: RuleSet) -> str | None:
+    """The name a dateline opens with, before its first date word ("Jane Doe 25 March 2025 SEO")."""
+    words = []
+    for word in text.split():
+        if _date_word(word, rules.months):
+            break
+        words.append(word)
+    name = " ".join(words)
+    if not words or len(words) == len(text.split()) or not _NAME_LINE.match(name) or UPDATE_WORDS.search(name):
+        return None
+    return None if any(w.casefold() in rules.function_words for w in words) else name
 
 
 def _date_word(word: str, months: dict[str, int]) -> bool:
@@ -612,6 +666,8 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
             art.meta["date_text"] = art.meta["byline_text"]
     if art.date is None:
         _date_by_byline(art, blocks, rules.months, prefer_mdy)
+    if art.date is None and not html:
+        _stamp_after_article(art, blocks, rules, prefer_mdy)
     if art.date is not None and _names_an_update(art.meta.get("date_text") or "", art.date):
         published = next(((v, iso) for v in _html_published(html) if (iso := parse_date(v, {}))), None)
         if published and published[1][:10] != art.date[:10]:  # the page shows only its update date
@@ -644,6 +700,23 @@ def _date_by_byline(art: Article, blocks: list[Block], months: dict[str, int], p
                 art.meta["date_text"] = b.text
                 b.label, b.rule = DATE, "feature:dateline"
                 b.scores["merged"] = True
+                return
+
+
+def _stamp_after_article(art: Article, blocks: list[Block], rules: RuleSet, prefer_mdy: bool) -> None:
+    """A stamp just below the article ("Published August 13, 2025") when none stands above it."""
+    body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
+    date_ids = {r.id for r in rules.rules_with_label(DATE)}
+    for i in range(body[-1] + 1, min(len(blocks), body[-1] + 1 + AFTER_ARTICLE)) if body else ():
+        b = blocks[i]
+        if b.scores.get("rule_match") not in date_ids:
+            continue
+        text = b.text if b.value and b.value != b.text else f"{blocks[i - 1].text} {b.text}"  # "Published" over it
+        hit = rules.match(text)
+        if hit and hit[0].label == DATE and hit[1] and hit[1] != text:
+            iso = parse_date(hit[1], rules.months, prefer_mdy=prefer_mdy)
+            if iso:
+                art.date, art.meta["date_text"] = iso, text
                 return
 
 
