@@ -31,7 +31,7 @@ EXAMPLE_KEYS = {"drop", "keep", "label", "inline"}
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 MAX_PATTERN_CHARS = 2000
 MAX_REPEAT = 10_000  # nested repeat counts multiplied together
-REGEX_TIMEOUT = 0.05  # seconds per call
+REGEX_TIMEOUT = 0.5  # seconds per call, wall clock: generous, so that a busy machine never changes the output
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _WS = regex.compile(r"\s+")
 
