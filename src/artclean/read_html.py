@@ -46,6 +46,10 @@ Block rules (the choices the brief left open):
 - Credits: an element inside a <figure> or <figcaption> whose class/id has a token credit(s),
   copyright, photographer(s) or source(s) is its own block of kind "credit" with
   hints["credit"], even when it is a <span>, so the caption and the credit are separate blocks.
+- Captions: the blocks of a block element whose class/id has a token caption(s) (a gallery's
+  "caption-text", WordPress's "wp-caption") take the kind "figcaption", when there are at most
+  CAPTION_MAX_BLOCKS of them, with at most CAPTION_MAX_CHARS of text and no heading; a larger
+  element with such a name is a header or a page wrapper.
 - Hidden elements are skipped with their text, except when that leaves no block outside a
   container: then the page is read again with hidden text kept and `hints["hidden"] = True`
   (and a warning). <html> and <body> are never treated as hidden.
@@ -130,10 +134,10 @@ _CONTAINER_EXACT = {
     "sidebar": "sidebar", "sidebars": "sidebar",
     "breadcrumb": "breadcrumb", "breadcrumbs": "breadcrumb",
     "subscribe": "subscribe", "subscription": "subscribe", "subscriptions": "subscribe",
-    "paywall": "subscribe",
     "social": "social", "socials": "social",
     "promo": "promo", "promos": "promo", "promotion": "promo", "promoted": "promo",
     "sponsored": "promo", "outbrain": "promo", "taboola": "promo",
+    "bio": "bio", "bios": "bio", "biography": "bio", "authorbio": "bio", "authorbox": "bio",
 }
 # ... and clear prefixes ("commentlist", "sharebar", "relatedposts"), with exceptions
 # ("commentary" is an article genre; "shared-content" is not a share bar).
@@ -158,6 +162,7 @@ _BYLINE_TOKENS = frozenset(
 _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
+_CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Mark bits.
@@ -165,6 +170,7 @@ _M_BODY = 1
 _M_CREDIT = 2
 _M_BYLINE = 4
 _M_DATE = 8
+_M_CAPTION = 16
 
 _NAME_CACHE: dict[str, tuple[str | None, int]] = {}
 
@@ -187,6 +193,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
             bits |= _M_BYLINE
         if t in _DATE_TOKENS:
             bits |= _M_DATE
+        if t in _CAPTION_TOKENS:
+            bits |= _M_CAPTION
         if cat is None:
             cat = _CONTAINER_EXACT.get(t)
             if cat is None:
@@ -195,6 +203,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
                     cat = _CONTAINER_PREFIX_CAT[m.group(1)]
                 elif t == "teaser" and i + 1 < len(toks) and toks[i + 1] == "list":
                     cat = "related"
+                elif t == "author" and i + 1 < len(toks) and toks[i + 1] == "box":
+                    cat = "bio"
     if cat is not None and _STATE_PREFIX_RE.match(low):
         cat = None
     r = (cat, bits)
@@ -318,6 +328,10 @@ _A_H1 = 2  # finish a meta["h1"] entry
 _A_TIME = 4  # finish a meta["time"] entry
 _A_CONT = 8  # close a container frame (and maybe drop it)
 _A_GAP = 16  # a section break
+_A_CAPTION = 32  # close a caption-classed element
+# A caption-classed element with more text or blocks than this wraps more than a caption (a header, a post).
+CAPTION_MAX_CHARS = 400
+CAPTION_MAX_BLOCKS = 3
 
 
 class _ContFrame:
@@ -347,6 +361,7 @@ class _Builder:
         self.cont_names: dict[int, str] = {}
         self.run_line = 0
         self.pending_gap = False
+        self.caption_from: list[int] = []  # first block of each open caption-classed element
         # the current text run
         self.buf: list[str] = []
         self.buf_links: list[str] = []
@@ -477,6 +492,10 @@ class _Builder:
             c = parent.copy()
             c.link = True
 
+        if bits & _M_CAPTION and not inline and tag not in _NO_CLASS_CONTAINER and tag != "article":
+            self.caption_from.append(len(self.blocks))
+            action |= _A_CAPTION
+
         # article / figure
         body_marker = (
             tag == "main" or bits & _M_BODY or itemprop == "articlebody" or role == "main"
@@ -597,6 +616,8 @@ class _Builder:
                 self.time_parts[ctx.time] = [_norm("".join(self.time_parts[ctx.time]))]
             if action & _A_CONT:
                 self._close_container()
+            if action & _A_CAPTION:
+                self._close_caption()
         self.ctx = parent
 
     def text(self, s: str) -> None:
@@ -691,6 +712,16 @@ class _Builder:
         )
         self.block_cont.append(ctx.cont_id)
         self.pending_gap = False
+
+    def _close_caption(self) -> None:
+        """Blocks of a small element with a caption class name ("wp-caption-text", "image-caption")
+        are a picture's caption, as if in a <figcaption>."""
+        blocks = self.blocks[self.caption_from.pop():]
+        if len(blocks) <= CAPTION_MAX_BLOCKS and sum(len(b.text) for b in blocks) <= CAPTION_MAX_CHARS and \
+                not any(b.kind in _HEADINGS for b in blocks):
+            for b in blocks:
+                if b.kind != "credit":
+                    b.kind = "figcaption"
 
     def _close_container(self) -> None:
         f = self.conts.pop()
