@@ -78,3 +78,21 @@ def test_html_a_large_element_with_a_caption_class_is_not_a_caption():
     assert "figcaption" not in kinds
     html = f"<html><body class='f_caption_muted_videos_on'><article><h1>Tram</h1>{PARAS}</article></body></html>"
     assert body_texts(html) == BODY
+
+
+@pytest.mark.parametrize("opening", ["<button class='menu-button'><span>Menu</span>",
+                                     "<noscript><div id='nojs'></noscript>"])
+def test_a_page_an_unclosed_button_or_noscript_swallowed_is_read_with_their_text(opening):
+    html = f"<html><body>{opening}<main><article><h1>Tram</h1>{PARAS}</article></main></body></html>"
+    result = read_html(html)
+    assert [b.text for b in result.blocks if b.kind == "p"] == BODY
+    assert any("unclosed" in w for w in result.warnings)
+    assert body_texts(html) == BODY
+
+
+def test_button_and_noscript_text_is_still_dropped_on_a_readable_page():
+    html = ("<html><body><noscript>Please turn on JavaScript.</noscript><article><h1>Tram</h1>"
+            f"{PARAS}<button>Load more</button></article></body></html>")
+    result = read_html(html)
+    assert "Please turn on JavaScript." not in [b.text for b in result.blocks]
+    assert not any("Load more" in b.text for b in result.blocks) and not result.warnings

@@ -53,6 +53,9 @@ Block rules (the choices the brief left open):
 - Hidden elements are skipped with their text, except when that leaves no block outside a
   container: then the page is read again with hidden text kept and `hints["hidden"] = True`
   (and a warning). <html> and <body> are never treated as hidden.
+- <button> and <noscript> are dropped with their text, except when that leaves less than
+  SWALLOWED_MIN_CHARS of text: an unclosed one swallowed the page, which is then read again with
+  their text kept (and a warning).
 """
 
 from __future__ import annotations
@@ -86,6 +89,10 @@ _DROP = frozenset(
     """script style noscript template svg canvas iframe object embed button select option
     optgroup datalist input textarea video audio""".split()
 )
+# Dropped elements that an unclosed tag can make hold the whole page (<button><div>... never closed).
+_SWALLOWING = frozenset(["button", "noscript"])
+# A page with less text than this outside them is read again with their text kept.
+SWALLOWED_MIN_CHARS = 200
 # Elements read for meta only.
 _META_TAGS = frozenset(["meta", "title", "link"])
 # Phrasing elements: their text joins the enclosing block. Every other element, unknown and
@@ -341,8 +348,10 @@ class _ContFrame:
 class _Builder:
     """Receives start/text/end events from a tree walk; builds blocks and meta."""
 
-    def __init__(self, skip_hidden: bool = True) -> None:
+    def __init__(self, skip_hidden: bool = True, keep_swallowing: bool = False) -> None:
         self.skip_hidden = skip_hidden
+        self.keep_swallowing = keep_swallowing
+        self.swallowing_skipped = 0
         self.hidden_skipped = 0
         self.blocks: list[Block] = []
         self.block_cont: list[int] = []  # container frame id per block (for dropping frames)
@@ -404,13 +413,15 @@ class _Builder:
             if tag != "time":
                 self.stack.append((parent, 0))
                 return True
-        elif tag in _DROP:
+        elif tag in _DROP and not (self.keep_swallowing and tag in _SWALLOWING):
             if tag == "script":
                 t = attrs.get("type")
                 if t and "ld+json" in t.lower():
                     raw = self.text_of(node)
                     if raw:
                         self.jsonld_raw.append(raw)
+            elif tag in _SWALLOWING:
+                self.swallowing_skipped += 1
             return False  # not a boundary: "Click <button>x</button> here" stays one block
         elif tag in _META_TAGS:
             self._meta_element(tag, attrs, node)
@@ -1208,6 +1219,13 @@ def _read_html(html: str, parser: str) -> Page:
                 if any("container" not in bl.hints for bl in b2.blocks):
                     warnings.append("all readable text is hidden; hidden text kept")
                     b = b2
+            size = sum(len(bl.text) for bl in b.blocks)
+            if b.swallowing_skipped and size < SWALLOWED_MIN_CHARS:
+                b3 = _Builder(skip_hidden=b.skip_hidden, keep_swallowing=True)
+                walk(tree, b3)
+                if sum(len(bl.text) for bl in b3.blocks) > 2 * SWALLOWED_MIN_CHARS:
+                    warnings.append("the page is inside a <button> or <noscript> (an unclosed tag); its text kept")
+                    b = b3
             blocks, meta = b.finish()
         except Exception as exc:  # noqa: BLE001 (try the next front-end)
             warnings.append(f"{name}: {exc!r}")
