@@ -96,3 +96,14 @@ def test_button_and_noscript_text_is_still_dropped_on_a_readable_page():
     result = read_html(html)
     assert "Please turn on JavaScript." not in [b.text for b in result.blocks]
     assert not any("Load more" in b.text for b in result.blocks) and not result.warnings
+
+
+def test_a_sentence_wrapped_by_br_is_one_paragraph_but_lines_and_code_are_not():
+    wrapped = ("<p>Gym equipment refers to the machines, tools and accessories used in a<br>\n"
+               "fitness facility to help people reach their goals.<br>\nThe guide explains each one.</p>")
+    assert [b.text for b in read_html(wrapped).blocks] == [
+        "Gym equipment refers to the machines, tools and accessories used in a fitness facility to help people "
+        "reach their goals.", "The guide explains each one."]
+    assert [b.text for b in read_html("<p>Jane Doe<br><br>editor at large</p><p>Berlin:<br>sunny</p>").blocks] == [
+        "Jane Doe", "editor at large", "Berlin:", "sunny"]
+    assert [b.text for b in read_html("<pre>import os<br>print(os.sep)</pre>").blocks] == ["import os", "print(os.sep)"]

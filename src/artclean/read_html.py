@@ -26,7 +26,9 @@ Block rules (the choices the brief left open):
   nested in li/blockquote/figcaption/pre/dt/dd/td/th take that kind ("li" for a <p> or <div>
   inside a <li>), except that a <p> inside td/th/dt/dd stays "p" and headings stay "hN".
 - <br> splits a block into separate blocks of the same kind, except inside headings, where it
-  is a space (a headline is one block). meta["h1"] and meta["time"] texts join across <br>.
+  is a space (a headline is one block), and where one <br> wraps a sentence: a line that does
+  not end like one, followed by a line that starts in lower case, stays one block (not in <pre>).
+  meta["h1"] and meta["time"] texts join across <br>.
 - Unknown and custom elements (<my-widget>) are block boundaries; known phrasing elements
   (a, span, b, i, em, strong, time, small, ...) are not.
 - Whitespace: every run (NBSP and other Unicode spaces included) becomes one space; U+200B,
@@ -170,6 +172,7 @@ _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
 _CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption".split())
+_SENTENCE_ENDS = frozenset('.!?…:;"”»')
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Mark bits.
@@ -370,6 +373,7 @@ class _Builder:
         self.cont_names: dict[int, str] = {}
         self.run_line = 0
         self.pending_gap = False
+        self.wrapped = False  # the last block ended at a single <br> (see _flush)
         self.caption_from: list[int] = []  # first block of each open caption-classed element
         # the current text run
         self.buf: list[str] = []
@@ -615,6 +619,7 @@ class _Builder:
             ctx = self.ctx
             if action & _A_BLOCK:
                 self._flush()
+                self.wrapped = False
                 if ctx.h1 is not None and not action & _A_H1:
                     self.h1_parts[ctx.h1].append(" ")
                 if ctx.time is not None and not action & _A_TIME:
@@ -663,13 +668,16 @@ class _Builder:
             if self.buf:
                 self.buf.append(" ")
         else:
+            wrapped = bool(self.buf)
             self._flush()
+            self.wrapped = wrapped  # one <br>: a hard line break, maybe inside a sentence
             if line:
                 self.run_line = line
 
     def _boundary(self) -> None:
         if self.buf:
             self._flush()
+        self.wrapped = False
         ctx = self.ctx
         if ctx.h1 is not None:
             self.h1_parts[ctx.h1].append(" ")
@@ -711,6 +719,16 @@ class _Builder:
             total = len(text) - text.count(" ")
             if total:
                 density = min(1.0, _nonspace_len("".join(links)) / total)
+        prev = self.blocks[-1] if self.wrapped and self.blocks else None
+        self.wrapped = False
+        if prev is not None and text[0].islower() and prev.text[-1] not in _SENTENCE_ENDS and prev.kind == ctx.kind \
+                and ctx.kind != "pre":
+            # a sentence a <br> wrapped goes on: "... fitness<br>facility to help ..." is one paragraph
+            n_prev, n_new = len(prev.text) - prev.text.count(" "), len(text) - text.count(" ")
+            prev.link_density = (prev.link_density * n_prev + density * n_new) / (n_prev + n_new)
+            prev.text = f"{prev.text} {text}"
+            prev.hints.update((k, v) for k, v in hints.items() if k in ("byline", "date"))
+            return
         self.blocks.append(
             Block(
                 text=text,
