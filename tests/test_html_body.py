@@ -107,3 +107,24 @@ def test_a_sentence_wrapped_by_br_is_one_paragraph_but_lines_and_code_are_not():
     assert [b.text for b in read_html("<p>Jane Doe<br><br>editor at large</p><p>Berlin:<br>sunny</p>").blocks] == [
         "Jane Doe", "editor at large", "Berlin:", "sunny"]
     assert [b.text for b in read_html("<pre>import os<br>print(os.sep)</pre>").blocks] == ["import os", "print(os.sep)"]
+
+
+def test_a_footer_class_outside_the_article_is_furniture_inside_it_a_card_footer():
+    about = ("Example Media is an independent newsroom that has covered the city and its transport since 1990, "
+             "supported by its readers.")
+    html = page(PARAS + "<div class='card'><p>A card</p><div class='card-footer'>More from the desk</div></div>",
+                after=f"<div id='footer'><p>{about}</p></div>")
+    assert about not in body_texts(html)
+    by_text = {b.text: b.hints.get("container") for b in read_html(html).blocks}
+    assert by_text[about] == "footer" and by_text["More from the desk"] is None
+
+
+def test_html_a_titled_card_with_a_date_inside_the_article_does_not_start_a_new_article():
+    card = ("<h4>From the blog</h4><p><a href='/tips'>Filming on a budget: seven cheap equipment tips</a></p>"
+            "<div class='date'>February 14, 2019</div>")
+    html = page("<div class='date'>April 19, 2025</div>" + "".join(f"<p>{t}</p>" for t in BODY[:2]) +
+                "<h3>What the council decided</h3>" + card + "<h4>Tips for riders</h4>" +
+                "".join(f"<p>{t}</p>" for t in BODY[2:]))
+    texts = body_texts(html)
+    assert texts[:2] == BODY[:2] and texts[-1] == BODY[-1]
+    assert "What the council decided" in texts and "Tips for riders" in texts

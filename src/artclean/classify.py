@@ -432,7 +432,8 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
 
     A title line followed closely by a byline or dateline is an article header: text above it in the
     run (a consent banner, a teaser of another story) is not the article. The article then starts at
-    the first prose after that header, and the header is left to `segment`.
+    the first prose after that header, and the header is left to `segment`. In HTML, a title and a
+    date inside the article element the run starts in are a card in that article, not a header.
     """
     if start < 0:
         return start
@@ -441,6 +442,8 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         b = blocks[i]
         if b.label is not None or not is_title_like(b, s, min_words=3):
             continue
+        if b.hints.get("in_article") and b.hints.get("in_article") == blocks[live[0]].hints.get("in_article"):
+            continue  # HTML: a card with a title and a date inside the article element the run starts in
         window = [blocks[j] for j in live[k + 1:k + 5]]
         if not any(w.label in (BYLINE, DATE) for w in window):
             continue

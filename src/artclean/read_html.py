@@ -41,7 +41,8 @@ Block rules (the choices the brief left open):
   starts or ends, or a generic block element with a class or id does, since the last block.
 - hints["container"]: the nearest enclosing container. Class/id names win over role and tag on
   the same element; class names that state a layout or state ("has-sidebar", "no-comments") name
-  nothing; only block-level elements make containers. A container that turns out to wrap the
+  nothing; only block-level elements make containers; a "footer" class inside an article element
+  is a card's or a section's footer and names nothing. A container that turns out to wrap the
   article is dropped afterwards: any container around <main>, role=main,
   itemprop=articleBody or an article-body class; a class-named container or a <form> around an
   <h1>; a <form> around an <article>. Its blocks get the next outer container instead.
@@ -147,6 +148,7 @@ _CONTAINER_EXACT = {
     "promo": "promo", "promos": "promo", "promotion": "promo", "promoted": "promo",
     "sponsored": "promo", "outbrain": "promo", "taboola": "promo",
     "bio": "bio", "bios": "bio", "biography": "bio", "authorbio": "bio", "authorbox": "bio",
+    "footer": "footer", "sitefooter": "footer", "pagefooter": "footer",
 }
 # ... and clear prefixes ("commentlist", "sharebar", "relatedposts"), with exceptions
 # ("commentary" is an article genre; "shared-content" is not a share bar).
@@ -533,6 +535,8 @@ class _Builder:
         # containers (block-level elements only)
         if not inline:
             name = cat if tag not in _NO_CLASS_CONTAINER else None
+            if name == "footer" and parent.article:
+                name = None  # a card's or a section's footer inside the article, not the page's
             on_h1 = True  # a class-named container around an <h1> wraps the article
             on_article = False
             if name is None and role is not None:
