@@ -28,6 +28,8 @@ def body_texts(html):
     ("author-bio", "bio"),
     ("author-box", "bio"),
     ("article__author-biography", "bio"),
+    ("m-author__description", "bio"),
+    ("author-profile", "bio"),
     ("author-name", None),
 ])
 def test_class_names_of_paywalls_and_author_boxes(cls, expected):

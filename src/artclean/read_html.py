@@ -175,6 +175,7 @@ _DATE_TOKENS = frozenset(
 )
 _CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption".split())
 _SENTENCE_ENDS = frozenset('.!?…:;"”»')
+_AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Mark bits.
@@ -215,7 +216,7 @@ def _name_marks(name: str) -> tuple[str | None, int]:
                     cat = _CONTAINER_PREFIX_CAT[m.group(1)]
                 elif t == "teaser" and i + 1 < len(toks) and toks[i + 1] == "list":
                     cat = "related"
-                elif t == "author" and i + 1 < len(toks) and toks[i + 1] == "box":
+                elif t == "author" and i + 1 < len(toks) and toks[i + 1] in _AUTHOR_BOX_TOKENS:
                     cat = "bio"
     if cat is not None and _STATE_PREFIX_RE.match(low):
         cat = None
