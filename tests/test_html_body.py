@@ -31,6 +31,8 @@ def body_texts(html):
     ("m-author__description", "bio"),
     ("author-profile", "bio"),
     ("author-name", None),
+    ("rail rail--trending", "related"),
+    ("mostread-box", "related"),
 ])
 def test_class_names_of_paywalls_and_author_boxes(cls, expected):
     (block,) = read_html(f"<html><body><div class='{cls}'><p>Text</p></div></body></html>").blocks

@@ -136,6 +136,8 @@ _CONTAINER_EXACT = {
     "share": "share", "shares": "share", "sharing": "share", "addthis": "share",
     "sharethis": "share", "shareaholic": "share",
     "related": "related", "recommended": "related", "teaserlist": "related",
+    "trending": "related", "mostread": "related", "mostpopular": "related",
+    "mostviewed": "related", "recirc": "related", "recirculation": "related",
     "newsletter": "newsletter", "newsletters": "newsletter",
     "cookie": "cookie", "cookies": "cookie", "consent": "cookie", "gdpr": "cookie",
     "onetrust": "cookie",
