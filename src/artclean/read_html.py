@@ -1244,8 +1244,7 @@ def _read_html(html: str, parser: str) -> Page:
                 if any("container" not in bl.hints for bl in b2.blocks):
                     warnings.append("all readable text is hidden; hidden text kept")
                     b = b2
-            size = sum(len(bl.text) for bl in b.blocks)
-            if b.swallowing_skipped and size < SWALLOWED_MIN_CHARS:
+            if b.swallowing_skipped and sum(len(bl.text) for bl in b.blocks) < SWALLOWED_MIN_CHARS:
                 b3 = _Builder(skip_hidden=b.skip_hidden, keep_swallowing=True)
                 walk(tree, b3)
                 if sum(len(bl.text) for bl in b3.blocks) > 2 * SWALLOWED_MIN_CHARS:
