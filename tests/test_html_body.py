@@ -75,6 +75,14 @@ def test_html_a_caption_class_makes_a_caption_not_a_paragraph():
     assert caption in [c.text for c in art.captions]
 
 
+def test_html_the_text_in_a_small_picture_wrapper_is_its_caption():
+    caption = "An astronaut works outside the space station in this file photo made available by NASA."
+    art = artclean.clean(page(f"<div class='image top'><img src='a.jpg' alt=''><p>{caption}</p></div>" + PARAS),
+                         input="html")
+    assert [art.lead] + [p.text for p in art.body] == BODY
+    assert caption in [c.text for c in art.captions]
+
+
 def test_html_a_large_element_with_a_caption_class_is_not_a_caption():
     header = ("<div class='item-caption'><div>von Jane Doe</div><p>The council approved the tram line after six "
               "hours of debate.</p><dl><dt>2 min</dt><dt>19.11.2025</dt></dl></div>")
