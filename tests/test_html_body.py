@@ -81,6 +81,8 @@ def test_html_the_text_in_a_small_picture_wrapper_is_its_caption():
                          input="html")
     assert [art.lead] + [p.text for p in art.body] == BODY
     assert caption in [c.text for c in art.captions]
+    media = f"<div class='media-wrapper'><img src='a.jpg' alt=''><div>{caption}</div></div>"
+    assert [b.kind for b in read_html(f"<html><body>{media}</body></html>").blocks] == ["figcaption"]
 
 
 def test_html_a_large_element_with_a_caption_class_is_not_a_caption():

@@ -50,7 +50,7 @@ Block rules (the choices the brief left open):
   copyright, photographer(s) or source(s) is its own block of kind "credit" with
   hints["credit"], even when it is a <span>, so the caption and the credit are separate blocks.
 - Captions: the blocks of a block element whose class/id has a token caption(s) (a gallery's
-  "caption-text", WordPress's "wp-caption") or image, photo, picture, img (a picture's wrapper:
+  "caption-text", WordPress's "wp-caption") or image, photo, picture, img, figure, media (a picture's wrapper:
   its text is the caption) take the kind "figcaption", when there are at most
   CAPTION_MAX_BLOCKS of them, with at most CAPTION_MAX_CHARS of text and no heading; a larger
   element with such a name is a header or a page wrapper.
@@ -176,7 +176,7 @@ _BYLINE_TOKENS = frozenset(
 _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
-_CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption image photo picture img".split())
+_CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption image photo picture img figure media".split())
 _SENTENCE_ENDS = frozenset('.!?…:;"”»')
 _AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
