@@ -50,8 +50,8 @@ Block rules (the choices the brief left open):
   copyright, photographer(s) or source(s) is its own block of kind "credit" with
   hints["credit"], even when it is a <span>, so the caption and the credit are separate blocks.
 - Captions: the blocks of a block element whose class/id has a token caption(s) (a gallery's
-  "caption-text", WordPress's "wp-caption") or image, photo, picture, img, figure, media (a picture's wrapper:
-  its text is the caption) take the kind "figcaption", when there are at most
+  "caption-text", WordPress's "wp-caption") or image, photo, picture, img, figure, media (a
+  picture's wrapper: its text is the caption) take the kind "figcaption", when there are at most
   CAPTION_MAX_BLOCKS of them, with at most CAPTION_MAX_CHARS of text and no heading; a larger
   element with such a name is a header or a page wrapper.
 - Hidden elements are skipped with their text, except when that leaves no block outside a
