@@ -176,7 +176,9 @@ _BYLINE_TOKENS = frozenset(
 _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
-_CAPTION_TOKENS = frozenset("caption captions figcaption imagecaption photocaption image photo picture img figure media".split())
+_CAPTION_TOKENS = frozenset(
+    "caption captions figcaption imagecaption photocaption image photo picture img figure media".split()
+)
 _SENTENCE_ENDS = frozenset('.!?…:;"”»')
 _AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
