@@ -338,12 +338,12 @@ def test_gap_before_marks_section_breaks(parser):
 
 
 def test_source_lines_with_the_default_parser():
-    html = "<html>\n<body>\n<h1>Head</h1>\n<p>\nPara</p>\n<div>Soup<br>\nmore</div>\n</body></html>"
+    html = "<html>\n<body>\n<h1>Head</h1>\n<p>\nPara</p>\n<div>Soup<br>\nMore</div>\n</body></html>"
     assert [(b.text, b.line) for b in read_html(html).blocks] == [
         ("Head", 3),
         ("Para", 4),
         ("Soup", 6),
-        ("more", 6),
+        ("More", 6),
     ]
 
 

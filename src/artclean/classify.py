@@ -42,11 +42,11 @@ DEFAULTS = {
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
 BYLINE_SEARCH = 40  # blocks above the article where a byline or dateline still belongs to it
 HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments", "share", "newsletter", "cookie",
-                  "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo"}
+                  "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo", "bio"}
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
 # Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
-HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo"}
+HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo", "bio"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…。！？"
 FW_SAMPLE_CHARS = 300  # the function-word share of a line is measured on its first characters
@@ -194,13 +194,17 @@ def is_title_like(b: Block, s: Settings, min_words: int = 2, links: bool = False
 
 def drop_furniture(blocks: list[Block]) -> None:
     """Drop what sits in navigation, footers, sidebars, comment and share boxes, unless most of the
-    page's prose is in there: some sites wrap the whole article in such an element. Then those
-    blocks only count less when finding the article."""
+    page's prose is in there: some sites wrap the whole article in such an element (a comment thread
+    never does). Then those blocks only count less when finding the article."""
+    for b in blocks:
+        if b.scores.get("furniture") == "bio" and b.scores.get("kind") != "prose":
+            del b.scores["furniture"]  # an author box: its sentences are the bio, its short lines byline and date
     marked = [b for b in blocks if b.scores.get("furniture") and b.label not in (BOILERPLATE, RELATED)]
     if not marked:
         return
     total = sum(b.scores["chars"] for b in blocks if b.label != BOILERPLATE and b.scores.get("kind") == "prose")
-    inside = sum(b.scores["chars"] for b in marked if b.scores.get("kind") == "prose")
+    inside = sum(b.scores["chars"] for b in marked
+                 if b.scores.get("kind") == "prose" and b.scores["furniture"] != "comments")
     if total and inside > 0.6 * total:
         for b in marked:
             b.scores["weight"] = 0.5
@@ -428,7 +432,8 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
 
     A title line followed closely by a byline or dateline is an article header: text above it in the
     run (a consent banner, a teaser of another story) is not the article. The article then starts at
-    the first prose after that header, and the header is left to `segment`.
+    the first prose after that header, and the header is left to `segment`. In HTML, a title and a
+    date inside the article element the run starts in are a card in that article, not a header.
     """
     if start < 0:
         return start
@@ -437,6 +442,8 @@ def header_start(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         b = blocks[i]
         if b.label is not None or not is_title_like(b, s, min_words=3):
             continue
+        if b.hints.get("in_article") and b.hints.get("in_article") == blocks[live[0]].hints.get("in_article"):
+            continue  # HTML: a card with a title and a date inside the article element the run starts in
         window = [blocks[j] for j in live[k + 1:k + 5]]
         if not any(w.label in (BYLINE, DATE) for w in window):
             continue

@@ -26,7 +26,9 @@ Block rules (the choices the brief left open):
   nested in li/blockquote/figcaption/pre/dt/dd/td/th take that kind ("li" for a <p> or <div>
   inside a <li>), except that a <p> inside td/th/dt/dd stays "p" and headings stay "hN".
 - <br> splits a block into separate blocks of the same kind, except inside headings, where it
-  is a space (a headline is one block). meta["h1"] and meta["time"] texts join across <br>.
+  is a space (a headline is one block), and where one <br> wraps a sentence: a line that does
+  not end like one, followed by a line that starts in lower case, stays one block (not in <pre>).
+  meta["h1"] and meta["time"] texts join across <br>.
 - Unknown and custom elements (<my-widget>) are block boundaries; known phrasing elements
   (a, span, b, i, em, strong, time, small, ...) are not.
 - Whitespace: every run (NBSP and other Unicode spaces included) becomes one space; U+200B,
@@ -39,16 +41,25 @@ Block rules (the choices the brief left open):
   starts or ends, or a generic block element with a class or id does, since the last block.
 - hints["container"]: the nearest enclosing container. Class/id names win over role and tag on
   the same element; class names that state a layout or state ("has-sidebar", "no-comments") name
-  nothing; only block-level elements make containers. A container that turns out to wrap the
+  nothing; only block-level elements make containers; a "footer" class inside an article element
+  is a card's or a section's footer and names nothing. A container that turns out to wrap the
   article is dropped afterwards: any container around <main>, role=main,
   itemprop=articleBody or an article-body class; a class-named container or a <form> around an
   <h1>; a <form> around an <article>. Its blocks get the next outer container instead.
 - Credits: an element inside a <figure> or <figcaption> whose class/id has a token credit(s),
   copyright, photographer(s) or source(s) is its own block of kind "credit" with
   hints["credit"], even when it is a <span>, so the caption and the credit are separate blocks.
+- Captions: the blocks of a block element whose class/id has a token caption(s) (a gallery's
+  "caption-text", WordPress's "wp-caption") or image, photo, picture, img, figure, media (a
+  picture's wrapper: its text is the caption) take the kind "figcaption", when there are at most
+  CAPTION_MAX_BLOCKS of them, with at most CAPTION_MAX_CHARS of text and no heading; a larger
+  element with such a name is a header or a page wrapper.
 - Hidden elements are skipped with their text, except when that leaves no block outside a
   container: then the page is read again with hidden text kept and `hints["hidden"] = True`
   (and a warning). <html> and <body> are never treated as hidden.
+- <button> and <noscript> are dropped with their text, except when that leaves less than
+  SWALLOWED_MIN_CHARS of text: an unclosed one swallowed the page, which is then read again with
+  their text kept (and a warning).
 """
 
 from __future__ import annotations
@@ -82,6 +93,10 @@ _DROP = frozenset(
     """script style noscript template svg canvas iframe object embed button select option
     optgroup datalist input textarea video audio""".split()
 )
+# Dropped elements that an unclosed tag can make hold the whole page (<button><div>... never closed).
+_SWALLOWING = frozenset(["button", "noscript"])
+# A page with less text than this outside them is read again with their text kept.
+SWALLOWED_MIN_CHARS = 200
 # Elements read for meta only.
 _META_TAGS = frozenset(["meta", "title", "link"])
 # Phrasing elements: their text joins the enclosing block. Every other element, unknown and
@@ -122,6 +137,8 @@ _CONTAINER_EXACT = {
     "share": "share", "shares": "share", "sharing": "share", "addthis": "share",
     "sharethis": "share", "shareaholic": "share",
     "related": "related", "recommended": "related", "teaserlist": "related",
+    "trending": "related", "mostread": "related", "mostpopular": "related",
+    "mostviewed": "related", "recirc": "related", "recirculation": "related",
     "newsletter": "newsletter", "newsletters": "newsletter",
     "cookie": "cookie", "cookies": "cookie", "consent": "cookie", "gdpr": "cookie",
     "onetrust": "cookie",
@@ -130,10 +147,11 @@ _CONTAINER_EXACT = {
     "sidebar": "sidebar", "sidebars": "sidebar",
     "breadcrumb": "breadcrumb", "breadcrumbs": "breadcrumb",
     "subscribe": "subscribe", "subscription": "subscribe", "subscriptions": "subscribe",
-    "paywall": "subscribe",
     "social": "social", "socials": "social",
     "promo": "promo", "promos": "promo", "promotion": "promo", "promoted": "promo",
     "sponsored": "promo", "outbrain": "promo", "taboola": "promo",
+    "bio": "bio", "bios": "bio", "biography": "bio", "authorbio": "bio", "authorbox": "bio",
+    "footer": "footer", "sitefooter": "footer", "pagefooter": "footer",
 }
 # ... and clear prefixes ("commentlist", "sharebar", "relatedposts"), with exceptions
 # ("commentary" is an article genre; "shared-content" is not a share bar).
@@ -162,6 +180,11 @@ _AUTHOR_COMPOUND = re.compile(
 _DATE_TOKENS = frozenset(
     "date dates time timestamp datetime published pubdate publishdate dateline".split()
 )
+_CAPTION_TOKENS = frozenset(
+    "caption captions figcaption imagecaption photocaption image photo picture img figure media".split()
+)
+_SENTENCE_ENDS = frozenset('.!?…:;"”»')
+_AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Mark bits.
@@ -169,6 +192,7 @@ _M_BODY = 1
 _M_CREDIT = 2
 _M_BYLINE = 4
 _M_DATE = 8
+_M_CAPTION = 16
 
 _NAME_CACHE: dict[str, tuple[str | None, int]] = {}
 
@@ -191,6 +215,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
             bits |= _M_BYLINE
         if t in _DATE_TOKENS:
             bits |= _M_DATE
+        if t in _CAPTION_TOKENS:
+            bits |= _M_CAPTION
         if cat is None:
             cat = _CONTAINER_EXACT.get(t)
             if cat is None:
@@ -199,6 +225,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
                     cat = _CONTAINER_PREFIX_CAT[m.group(1)]
                 elif t == "teaser" and i + 1 < len(toks) and toks[i + 1] == "list":
                     cat = "related"
+                elif t == "author" and i + 1 < len(toks) and toks[i + 1] in _AUTHOR_BOX_TOKENS:
+                    cat = "bio"
     if cat is not None and _STATE_PREFIX_RE.match(low):
         cat = None
     r = (cat, bits)
@@ -322,6 +350,10 @@ _A_H1 = 2  # finish a meta["h1"] entry
 _A_TIME = 4  # finish a meta["time"] entry
 _A_CONT = 8  # close a container frame (and maybe drop it)
 _A_GAP = 16  # a section break
+_A_CAPTION = 32  # close a caption-classed element
+# A caption-classed element with more text or blocks than this wraps more than a caption (a header, a post).
+CAPTION_MAX_CHARS = 400
+CAPTION_MAX_BLOCKS = 3
 
 
 class _ContFrame:
@@ -331,8 +363,10 @@ class _ContFrame:
 class _Builder:
     """Receives start/text/end events from a tree walk; builds blocks and meta."""
 
-    def __init__(self, skip_hidden: bool = True) -> None:
+    def __init__(self, skip_hidden: bool = True, keep_swallowing: bool = False) -> None:
         self.skip_hidden = skip_hidden
+        self.keep_swallowing = keep_swallowing
+        self.swallowing_skipped = 0
         self.hidden_skipped = 0
         self.blocks: list[Block] = []
         self.block_cont: list[int] = []  # container frame id per block (for dropping frames)
@@ -351,6 +385,8 @@ class _Builder:
         self.cont_names: dict[int, str] = {}
         self.run_line = 0
         self.pending_gap = False
+        self.wrapped = False  # the last block ended at a single <br> (see _flush)
+        self.caption_from: list[int] = []  # first block of each open caption-classed element
         # the current text run
         self.buf: list[str] = []
         self.buf_links: list[str] = []
@@ -393,13 +429,15 @@ class _Builder:
             if tag != "time":
                 self.stack.append((parent, 0))
                 return True
-        elif tag in _DROP:
+        elif tag in _DROP and not (self.keep_swallowing and tag in _SWALLOWING):
             if tag == "script":
                 t = attrs.get("type")
                 if t and "ld+json" in t.lower():
                     raw = self.text_of(node)
                     if raw:
                         self.jsonld_raw.append(raw)
+            elif tag in _SWALLOWING:
+                self.swallowing_skipped += 1
             return False  # not a boundary: "Click <button>x</button> here" stays one block
         elif tag in _META_TAGS:
             self._meta_element(tag, attrs, node)
@@ -481,6 +519,10 @@ class _Builder:
             c = parent.copy()
             c.link = True
 
+        if bits & _M_CAPTION and not inline and tag not in _NO_CLASS_CONTAINER and tag != "article":
+            self.caption_from.append(len(self.blocks))
+            action |= _A_CAPTION
+
         # article / figure
         body_marker = (
             tag == "main" or bits & _M_BODY or itemprop == "articlebody" or role == "main"
@@ -503,6 +545,8 @@ class _Builder:
         # containers (block-level elements only)
         if not inline:
             name = cat if tag not in _NO_CLASS_CONTAINER else None
+            if name == "footer" and parent.article:
+                name = None  # a card's or a section's footer inside the article, not the page's
             on_h1 = True  # a class-named container around an <h1> wraps the article
             on_article = False
             if name is None and role is not None:
@@ -589,6 +633,7 @@ class _Builder:
             ctx = self.ctx
             if action & _A_BLOCK:
                 self._flush()
+                self.wrapped = False
                 if ctx.h1 is not None and not action & _A_H1:
                     self.h1_parts[ctx.h1].append(" ")
                 if ctx.time is not None and not action & _A_TIME:
@@ -601,6 +646,8 @@ class _Builder:
                 self.time_parts[ctx.time] = [_norm("".join(self.time_parts[ctx.time]))]
             if action & _A_CONT:
                 self._close_container()
+            if action & _A_CAPTION:
+                self._close_caption()
         self.ctx = parent
 
     def text(self, s: str) -> None:
@@ -635,13 +682,16 @@ class _Builder:
             if self.buf:
                 self.buf.append(" ")
         else:
+            wrapped = bool(self.buf)
             self._flush()
+            self.wrapped = wrapped  # one <br>: a hard line break, maybe inside a sentence
             if line:
                 self.run_line = line
 
     def _boundary(self) -> None:
         if self.buf:
             self._flush()
+        self.wrapped = False
         ctx = self.ctx
         if ctx.h1 is not None:
             self.h1_parts[ctx.h1].append(" ")
@@ -683,6 +733,16 @@ class _Builder:
             total = len(text) - text.count(" ")
             if total:
                 density = min(1.0, _nonspace_len("".join(links)) / total)
+        prev = self.blocks[-1] if self.wrapped and self.blocks else None
+        self.wrapped = False
+        if prev is not None and text[0].islower() and prev.text[-1] not in _SENTENCE_ENDS and prev.kind == ctx.kind \
+                and ctx.kind != "pre":
+            # a sentence a <br> wrapped goes on: "... fitness<br>facility to help ..." is one paragraph
+            n_prev, n_new = len(prev.text) - prev.text.count(" "), len(text) - text.count(" ")
+            prev.link_density = (prev.link_density * n_prev + density * n_new) / (n_prev + n_new)
+            prev.text = f"{prev.text} {text}"
+            prev.hints.update((k, v) for k, v in hints.items() if k in ("byline", "date"))
+            return
         self.blocks.append(
             Block(
                 text=text,
@@ -695,6 +755,16 @@ class _Builder:
         )
         self.block_cont.append(ctx.cont_id)
         self.pending_gap = False
+
+    def _close_caption(self) -> None:
+        """Blocks of a small element with a caption class name ("wp-caption-text", "image-caption")
+        are a picture's caption, as if in a <figcaption>."""
+        blocks = self.blocks[self.caption_from.pop():]
+        if len(blocks) <= CAPTION_MAX_BLOCKS and sum(len(b.text) for b in blocks) <= CAPTION_MAX_CHARS and \
+                not any(b.kind in _HEADINGS for b in blocks):
+            for b in blocks:
+                if b.kind != "credit":
+                    b.kind = "figcaption"
 
     def _close_container(self) -> None:
         f = self.conts.pop()
@@ -1194,6 +1264,12 @@ def _read_html(html: str, parser: str) -> Page:
                 if any("container" not in bl.hints for bl in b2.blocks):
                     warnings.append("all readable text is hidden; hidden text kept")
                     b = b2
+            if b.swallowing_skipped and sum(len(bl.text) for bl in b.blocks) < SWALLOWED_MIN_CHARS:
+                b3 = _Builder(skip_hidden=b.skip_hidden, keep_swallowing=True)
+                walk(tree, b3)
+                if sum(len(bl.text) for bl in b3.blocks) > 2 * SWALLOWED_MIN_CHARS:
+                    warnings.append("the page is inside a <button> or <noscript> (an unclosed tag); its text kept")
+                    b = b3
             blocks, meta = b.finish()
         except Exception as exc:  # noqa: BLE001 (try the next front-end)
             warnings.append(f"{name}: {exc!r}")
