@@ -395,11 +395,10 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         return
     hinted = [b for b in blocks if b.hints.get("byline") and len(b.text) <= 120 and b.label not in (HEADLINE, RELATED)
               and not (b.rule or "").startswith(("html:", "feature:after")) and
-              not (b.label == BOILERPLATE and not (b.rule or "").startswith("feature:"))]
-    if not hinted:  # an author box below the article: its name line
-        hinted = [b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"
-                  and (_NAME_LINE.match(b.text) or _BYLINE_MARKER.match(b.text))]
-    for k, b in enumerate(hinted[:HINTED_TRIES]):
+              not (b.label == BOILERPLATE and not (b.rule or "").startswith("feature:"))][:HINTED_TRIES]
+    hinted += [b for b in blocks if b.hints.get("byline") and b.rule == "feature:after-article"  # an author box below
+               and (_NAME_LINE.match(b.text) or _BYLINE_MARKER.match(b.text))]
+    for k, b in enumerate(hinted):
         value = _author_in_element(b.text, rules.months)
         # An author element that names none of the metadata's authors is a label or a link ("Home").
         if value and _plausible_byline(value) and (not names or _shares_a_name(value, names)) and \
