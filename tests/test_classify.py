@@ -156,3 +156,23 @@ def test_text_the_article_is_not_joined_across_a_menu_of_capitalised_lines():
                                                           "Mayor Opens Library", teaser]
     texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
     assert BODY_EN[-1] in texts and teaser not in texts
+
+
+def test_text_a_list_the_article_introduces_with_a_colon_is_the_articles_end():
+    intro = "The band will play these dates next summer:"
+    dates = ["June 9 – Tampa, FL @ Harbour Arena", "June 12 – Raleigh, NC @ Walnut Creek Amphitheatre",
+             "June 14 – Camden, NJ @ Riverside Pavilion", "June 17 – Boston, MA @ Harbor Lights Stage",
+             "June 20 – Toronto, ON @ Lakeshore Hall"]
+    page = ["Home", "Music", "Band announces summer tour"] + BODY_EN + [intro] + dates + [
+        "", "Facebook", "Twitter", "Newsletter", "Privacy Policy"]
+    texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
+    assert intro in texts and dates[-1] in texts
+    assert "Privacy Policy" not in texts
+
+
+def test_text_without_a_colon_a_list_after_the_article_is_not_joined():
+    teasers = ["Mayor Opens New Library", "Tram Works Begin In March", "Housing Prices Fall Again",
+               "School Strike Ends"]
+    page = ["Council approves the tram line"] + BODY_EN + ["More from the city"] + teasers
+    texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
+    assert BODY_EN[-1] in texts and not set(teasers) & set(texts)

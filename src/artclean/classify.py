@@ -37,6 +37,7 @@ DEFAULTS = {
     "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
     "caption_prose_max_chars": 150,  # a longer paragraph of prose above a credit is text, not that picture's caption
     "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end
+    "list_max_share": 2,  # text: a list after a line ending in ':' is the article's up to this many times its prose
 }
 
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
@@ -341,13 +342,16 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
     """Text: the article goes on past a code block, a list or a table of short lines when its prose
     resumes after them. densest_run makes such a stretch cost more with every line, as if it were a
     menu; here each line costs its length, once, and the stretch is taken when the prose after it is
-    longer, and shorter than the article's prose before it. A wall, a furniture line, a headline, byline
-    or date, a link line or two capitalised lines in a row (a menu) end the search."""
+    longer, and shorter than the article's prose before it. The lines after one ending in ':' are the
+    list, table or code it introduces and are taken as they come, up to `list_max_share` times the
+    article's prose. A wall, a furniture line, a headline, byline or date, a link line or two
+    capitalised lines in a row (a menu; a list's "June 9 – Tampa, FL" rows are not) end the search."""
     if start < 0:
         return end
     before = sum(min(b.scores["chars"], s.prose_cap) for b in blocks[start:end + 1]
                  if b.label is None and b.scores.get("kind") == "prose")
     total, last, titled = 0.0, end, 0
+    listed, items = blocks[end].text.endswith(":"), 0
     for i in range(end + 1, len(blocks)):
         b = blocks[i]
         if b.label == BOILERPLATE and not b.scores.get("cut_after") and not b.text[:1].isalnum():
@@ -357,18 +361,28 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         kind = b.scores.get("kind")
         if b.label is None and kind == "prose":
             total += min(b.scores["chars"], s.prose_cap)
+            listed = False
         elif kind == "linky":
             break
         else:
-            titled = titled + 1 if kind == "short" and not b.scores.get("terminal") and _titled(b) else 0
+            titled = titled + 1 if kind == "short" and not b.scores.get("terminal") and _titled(b) and not (
+                listed and b.scores.get("digits")) else 0
             if titled > 1:
                 break  # capitalised lines in a row: a menu or a list of teasers
+            if listed:
+                items += b.scores["chars"]
+                if items > s.list_max_share * before:
+                    break
+                last = i
+                continue
             total -= b.scores["chars"]
             if -total > before:
                 break
         if total > 0:
             before += total
             total, last = 0.0, i
+        if last == i and b.text.endswith(":"):
+            listed = True
     for b in blocks[end + 1:last + 1]:
         b.scores["bridged"] = True
     return last
