@@ -176,3 +176,22 @@ def test_text_without_a_colon_a_list_after_the_article_is_not_joined():
     page = ["Council approves the tram line"] + BODY_EN + ["More from the city"] + teasers
     texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
     assert BODY_EN[-1] in texts and not set(teasers) & set(texts)
+
+
+def test_text_a_thread_of_dated_comments_longer_than_the_article_is_not_the_article():
+    thread = []
+    for n, name in enumerate(["Maria Keller", "Tom", "Maria Keller", "Jens Ohm"]):
+        thread += [f"{name} says:", f"November {n + 3}, 2025 at 6:{10 + n} pm",
+                   f"I have taken the bus for {n + 10} years and I still think this whole plan is a waste of our "
+                   "money, and the council should have asked the people who actually ride the buses every day."]
+    page = ["Home", "News", "Council approves the tram line", "By Jane Doe", "November 2, 2025"] + ARTICLE_EN + [
+        "4 Comments"] + thread
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert [art.lead] + [p.text for p in art.body] == ARTICLE_EN
+
+
+def test_text_an_updated_line_over_the_articles_date_is_no_comment_header():
+    page = ["Council approves the tram line", "Last updated on:", "November 2, 2025 at 6:10 pm"] + ARTICLE_EN + [
+        "Last updated on:", "November 2, 2025 at 6:10 pm", BODY_EN[0]]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert BODY_EN[0] in [p.text for p in art.body]

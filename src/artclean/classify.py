@@ -96,6 +96,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     if html:
         drop_furniture(blocks)
         weigh_html_hints(blocks, meta or {})
+    else:
+        mark_comment_headers(blocks)
     cut_after_markers(blocks, settings)
     find_captions(blocks, rules, settings)
     start, end = densest_run(blocks, settings)
@@ -266,6 +268,24 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
             else:
                 _drop(b, marker.rule)
             i += 1
+
+
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b")
+
+
+def mark_comment_headers(blocks: list[Block]) -> None:
+    """Text: "Jane Doe says:" over a date with a time of day, from two or more writers, is a comment
+    thread. Each such header ends the article like a comments marker; an article's own "Last updated:"
+    line over its date is one line, or the same line twice."""
+    live = [b for b in blocks if b.label != BOILERPLATE]
+    heads = [b for b, nxt in zip(live, live[1:]) if nxt.label == DATE and _CLOCK.search(nxt.text) and
+             b.label is None and b.text.endswith(":") and 2 <= b.scores.get("words", 0) <= 6 and
+             not b.scores.get("digits")]
+    if len({b.text for b in heads}) < 2:
+        return
+    for b in heads:
+        _drop(b, "feature:comment-header")
+        b.scores["cut_after"] = "drop"
 
 
 def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | None:
