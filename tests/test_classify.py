@@ -195,3 +195,13 @@ def test_text_an_updated_line_over_the_articles_date_is_no_comment_header():
         "Last updated on:", "November 2, 2025 at 6:10 pm", BODY_EN[0]]
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
     assert BODY_EN[0] in [p.text for p in art.body]
+
+
+def test_text_a_paragraph_the_page_repeats_is_kept_once():
+    caption = "The mayor and the head of the transport authority cut the ribbon at the new depot on Tuesday morning."
+    page = ["Council approves the tram line", ARTICLE_EN[0], caption, "Image 1 of 3", caption, caption] + \
+        ARTICLE_EN[1:] + ["Back to gallery"]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts.count(caption) == 1 and ARTICLE_EN[-1] in texts
+    assert any(r.rule == "feature:repeat" for r in art.removed)

@@ -115,6 +115,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
         return -1, -1
     label_region(blocks, start, end, settings)
     label_outside(blocks, start, end, settings)
+    if not html:
+        drop_repeats(blocks[start:end + 1], settings)
     return start, end
 
 
@@ -605,6 +607,17 @@ def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> Non
             _drop(b, f"html:{b.scores['furniture']}")
         else:
             _drop(b, "feature:before-article" if i < start else "feature:after-article")
+
+
+def drop_repeats(region: list[Block], s: Settings) -> None:
+    """Text: a paragraph the article has already had is a caption of a gallery, a pull quote or a
+    teaser repeated by the page; it is kept once."""
+    seen = set()
+    for b in region:
+        if b.label in (BODY, QUOTE, LIST_ITEM) and b.scores.get("chars", 0) >= s.prose_min_chars:
+            if b.text in seen:
+                _drop(b, "feature:repeat")
+            seen.add(b.text)
 
 
 # ------------------------------------------------------------------ captions
