@@ -205,3 +205,24 @@ def test_text_a_paragraph_the_page_repeats_is_kept_once():
     texts = [art.lead] + [p.text for p in art.body]
     assert texts.count(caption) == 1 and ARTICLE_EN[-1] in texts
     assert any(r.rule == "feature:repeat" for r in art.removed)
+
+
+def test_text_an_article_split_by_a_box_of_teasers_starts_at_its_first_half():
+    first = [f"Part {n} of the report: the council said the tram would run every ten minutes from the spring on."
+             for n in range(1, 4)]
+    box = ["Most read in city news", "BUS STRIKE", "Drivers walk out for a second day over pay and hours",
+           "LIBRARY", "Old town hall library to stay open on Sundays from May", "FLOODS",
+           "River level falls after a week of rain in the valley", "MARKET", "Christmas market opens early"]
+    page = ["Home", "News", "Council approves the tram line", "By Jane Doe", "November 2, 2025"] + first + box + \
+        ARTICLE_EN + BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts[0] == first[0] and BODY_EN[-1] in texts
+
+
+def test_text_a_teaser_above_a_menu_is_not_joined_to_the_article():
+    teaser = "The mayor opened a new library in the old town hall on Friday, with a cafe and a garden for reading."
+    page = [teaser, "Housing Prices", "Tram Works Begin", "Mayor Opens Library", "Council approves the tram line"] + \
+        BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert teaser not in [art.lead] + [p.text for p in art.body]

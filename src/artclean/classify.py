@@ -106,6 +106,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
         end = article_end(blocks, start, end)
     else:
         end = bridge_after(blocks, start, end, settings)
+        start = bridge_before(blocks, start, end, settings)
     start = header_start(blocks, start, end, settings)
     end = next_header(blocks, start, end, settings)
     if start < 0:
@@ -370,11 +371,28 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
     capitalised lines in a row (a menu; a list's "June 9 – Tampa, FL" rows are not) end the search."""
     if start < 0:
         return end
-    before = sum(min(b.scores["chars"], s.prose_cap) for b in blocks[start:end + 1]
-                 if b.label is None and b.scores.get("kind") == "prose")
-    total, last, titled = 0.0, end, 0
-    listed, items = blocks[end].text.endswith(":"), 0
-    for i in range(end + 1, len(blocks)):
+    return _bridge(blocks, range(end + 1, len(blocks)), end, _prose(blocks[start:end + 1], s), s)
+
+
+def bridge_before(blocks: list[Block], start: int, end: int, s: Settings) -> int:
+    """Text: the same upwards. An article split in two by a box, a gallery or a list of short lines
+    starts at its first half when that half has more prose than the box has text."""
+    if start < 0:
+        return start
+    return _bridge(blocks, range(start - 1, -1, -1), start, _prose(blocks[start:end + 1], s), s)
+
+
+def _prose(blocks: list[Block], s: Settings) -> float:
+    return sum(min(b.scores["chars"], s.prose_cap) for b in blocks
+               if b.label is None and b.scores.get("kind") == "prose")
+
+
+def _bridge(blocks: list[Block], order: range, edge: int, prose: float, s: Settings) -> int:
+    """Walk from the article's edge in `order`; the farthest block the article reaches, each one bridged."""
+    total, last, titled = 0.0, edge, 0
+    forward = order.step > 0
+    listed, items = forward and blocks[edge].text.endswith(":"), 0
+    for i in order:
         b = blocks[i]
         if b.label == BOILERPLATE and not b.scores.get("cut_after") and not b.text[:1].isalnum():
             continue  # a dropped "...", "»" or "@decorator" is no wall
@@ -393,19 +411,19 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
                 break  # capitalised lines in a row: a menu or a list of teasers
             if listed:
                 items += b.scores["chars"]
-                if items > s.list_max_share * before:
+                if items > s.list_max_share * prose:
                     break
                 last = i
                 continue
             total -= b.scores["chars"]
-            if -total > before:
+            if -total > prose:
                 break
         if total > 0:
-            before += total
+            prose += total
             total, last = 0.0, i
-        if last == i and b.text.endswith(":"):
+        if forward and last == i and b.text.endswith(":"):
             listed = True
-    for b in blocks[end + 1:last + 1]:
+    for b in blocks[last:edge] if last < edge else blocks[edge + 1:last + 1]:
         b.scores["bridged"] = True
     return last
 
