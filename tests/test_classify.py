@@ -226,3 +226,24 @@ def test_text_a_teaser_above_a_menu_is_not_joined_to_the_article():
         BODY_EN
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
     assert teaser not in [art.lead] + [p.text for p in art.body]
+
+
+def test_text_nothing_after_the_pages_copyright_footer_is_the_article():
+    modal = [f"Programme note {n}: the training course runs for forty-four weeks and ends with a passing-out "
+             "parade, and the cadets live at the academy in the hills for the whole of that time." for n in range(8)]
+    more = [f"Section {n}: the works will close the main street for {n} weeks, and the shops there will get help "
+            "from the city to make up for the customers they lose while the rails are laid." for n in range(2, 5)]
+    page = ["Home", "News", "Council approves the tram line"] + ARTICLE_EN + BODY_EN + more + [
+        "© 2025 Example Media Ltd. All rights reserved.", "Close", "INTRODUCTION"] + modal
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts[0] == ARTICLE_EN[0] and BODY_EN[-1] in texts and modal[0] not in texts
+
+
+def test_text_a_copyright_line_in_a_top_bar_does_not_end_the_page():
+    page = ["This browser is not supported. For the best experience visit our site with another browser, please.",
+            "Top stories: the summer sale starts today with a quarter off all garden furniture, and the new phones "
+            "are in the shops from Friday, with a case free for every reader who orders before Sunday.",
+            "© 2025 EXAMPLE.COM", "Council approves the tram line"] + ARTICLE_EN + BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert BODY_EN[-1] in [art.lead] + [p.text for p in art.body]

@@ -37,6 +37,7 @@ DEFAULTS = {
     "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
     "caption_prose_max_chars": 150,  # a longer paragraph of prose above a credit is text, not that picture's caption
     "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end
+    "article_before_end": 1000,  # ... above the page's footer (a `then: end` marker): a top bar may repeat it
     "list_max_share": 2,  # text: a list after a line ending in ':' is the article's up to this many times its prose
 }
 
@@ -327,9 +328,10 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")]
     for k, i in enumerate(live):
         b = blocks[i]
-        if b.scores.get("cut_after") == "drop":
-            if best >= s.article_before_wall:
-                break  # a comment section or a paid widget below an article: nothing after it is the article
+        wall = b.scores.get("cut_after")
+        if wall in ("drop", "end"):
+            if best >= (s.article_before_end if wall == "end" else s.article_before_wall):
+                break  # a comment section, a paid widget or the page's footer below an article: nothing after it is
             total, start, streak = 0.0, -1, 0  # the article does not go on past it
             continue
         if b.label in (BOILERPLATE, RELATED):
