@@ -247,3 +247,9 @@ def test_text_a_copyright_line_in_a_top_bar_does_not_end_the_page():
             "© 2025 EXAMPLE.COM", "Council approves the tram line"] + ARTICLE_EN + BODY_EN
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
     assert BODY_EN[-1] in [art.lead] + [p.text for p in art.body]
+
+
+def test_text_a_short_label_ending_in_a_colon_inside_the_article_stays():
+    page = ["Council approves the tram line"] + ARTICLE_EN + ["Funding source:", "City of Example"] + BODY_EN
+    texts = [p.text for p in artclean.clean("\n\n".join(page) + "\n", input="text", lang="en").body]
+    assert "Funding source:" in texts and BODY_EN[-1] in texts

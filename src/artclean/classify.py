@@ -572,6 +572,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
         return SUBHEADING
     if b.scores.get("kind") == "medium" or (b.kind == "p" and b.hints.get("in_article")):
         return BODY  # HTML: a short paragraph of the article element is still one of its paragraphs
+    if b.text.endswith((":", ",")):
+        return BODY  # a list's label ("Zutaten:", "Sources:") or a line of a verse goes on
     return None
 
 
