@@ -247,6 +247,7 @@ def test_text_a_copyright_line_in_a_top_bar_does_not_end_the_page():
             "© 2025 EXAMPLE.COM", "Council approves the tram line"] + ARTICLE_EN + BODY_EN
     art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
     assert BODY_EN[-1] in [art.lead] + [p.text for p in art.body]
+    assert art.headline == "Council approves the tram line"  # the footer line drops nothing after it
 
 
 def test_text_a_short_label_ending_in_a_colon_inside_the_article_stays():

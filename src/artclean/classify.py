@@ -244,8 +244,8 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
         marker = blocks[i]
         then = marker.scores.get("cut_after")
         i += 1
-        if not then:
-            continue
+        if not then or then == "end":
+            continue  # the page's footer drops nothing itself: densest_run stops at it once it has an article
         taken = 0
         while i < len(blocks):
             b = blocks[i]
