@@ -662,6 +662,8 @@ class RuleSet:
                 found.append(i)
         for i in self._loose:
             rule = self.line_rules[i]
+            if self._needles[i] and not any(map(folded.__contains__, self._needles[i])):
+                continue  # the line has none of the substrings every match contains
             if _prefilter(rule.pattern, text, anywhere=not rule.anchored):
                 found.append(i)
         found += self._guarded
