@@ -115,10 +115,10 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
             if b.label is None or b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
                 _drop(b, "feature:no-article")
         return -1, -1
-    label_region(blocks, start, end, settings)
-    label_outside(blocks, start, end, settings)
     if not html:
         drop_repeats(blocks[start:end + 1], settings)
+    label_region(blocks, start, end, settings)
+    label_outside(blocks, start, end, settings)
     return start, end
 
 
@@ -636,7 +636,7 @@ def drop_repeats(region: list[Block], s: Settings) -> None:
     teaser repeated by the page; it is kept once."""
     seen = set()
     for b in region:
-        if b.label in (BODY, QUOTE, LIST_ITEM) and b.scores.get("chars", 0) >= s.prose_min_chars:
+        if b.label is None and b.scores.get("chars", 0) >= s.prose_min_chars:
             if b.text in seen:
                 _drop(b, "feature:repeat")
             seen.add(b.text)
