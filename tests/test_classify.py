@@ -156,3 +156,101 @@ def test_text_the_article_is_not_joined_across_a_menu_of_capitalised_lines():
                                                           "Mayor Opens Library", teaser]
     texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
     assert BODY_EN[-1] in texts and teaser not in texts
+
+
+def test_text_a_list_the_article_introduces_with_a_colon_is_the_articles_end():
+    intro = "The band will play these dates next summer:"
+    dates = ["June 9 – Tampa, FL @ Harbour Arena", "June 12 – Raleigh, NC @ Walnut Creek Amphitheatre",
+             "June 14 – Camden, NJ @ Riverside Pavilion", "June 17 – Boston, MA @ Harbor Lights Stage",
+             "June 20 – Toronto, ON @ Lakeshore Hall"]
+    page = ["Home", "Music", "Band announces summer tour"] + BODY_EN + [intro] + dates + [
+        "", "Facebook", "Twitter", "Newsletter", "Privacy Policy"]
+    texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
+    assert intro in texts and dates[-1] in texts
+    assert "Privacy Policy" not in texts
+
+
+def test_text_without_a_colon_a_list_after_the_article_is_not_joined():
+    teasers = ["Mayor Opens New Library", "Tram Works Begin In March", "Housing Prices Fall Again",
+               "School Strike Ends"]
+    page = ["Council approves the tram line"] + BODY_EN + ["More from the city"] + teasers
+    texts = [p.text for p in artclean.clean("\n".join(page) + "\n", input="text", lang="en").body]
+    assert BODY_EN[-1] in texts and not set(teasers) & set(texts)
+
+
+def test_text_a_thread_of_dated_comments_longer_than_the_article_is_not_the_article():
+    thread = []
+    for n, name in enumerate(["Maria Keller", "Tom", "Maria Keller", "Jens Ohm"]):
+        thread += [f"{name} says:", f"November {n + 3}, 2025 at 6:{10 + n} pm",
+                   f"I have taken the bus for {n + 10} years and I still think this whole plan is a waste of our "
+                   "money, and the council should have asked the people who actually ride the buses every day."]
+    page = ["Home", "News", "Council approves the tram line", "By Jane Doe", "November 2, 2025"] + ARTICLE_EN + [
+        "4 Comments"] + thread
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert [art.lead] + [p.text for p in art.body] == ARTICLE_EN
+
+
+def test_text_an_updated_line_over_the_articles_date_is_no_comment_header():
+    page = ["Council approves the tram line", "Last updated on:", "November 2, 2025 at 6:10 pm"] + ARTICLE_EN + [
+        "Last updated on:", "November 2, 2025 at 6:10 pm", BODY_EN[0]]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert BODY_EN[0] in [p.text for p in art.body]
+
+
+def test_text_a_paragraph_the_page_repeats_is_kept_once():
+    caption = "The mayor and the head of the transport authority cut the ribbon at the new depot on Tuesday morning."
+    page = ["Council approves the tram line", ARTICLE_EN[0], caption, "Image 1 of 3", caption, caption] + \
+        ARTICLE_EN[1:] + ["Back to gallery"]
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts.count(caption) == 1 and ARTICLE_EN[-1] in texts
+    assert any(r.rule == "feature:repeat" for r in art.removed)
+
+
+def test_text_an_article_split_by_a_box_of_teasers_starts_at_its_first_half():
+    first = [f"Part {n} of the report: the council said the tram would run every ten minutes from the spring on."
+             for n in range(1, 4)]
+    box = ["Most read in city news", "BUS STRIKE", "Drivers walk out for a second day over pay and hours",
+           "LIBRARY", "Old town hall library to stay open on Sundays from May", "FLOODS",
+           "River level falls after a week of rain in the valley", "MARKET", "Christmas market opens early"]
+    page = ["Home", "News", "Council approves the tram line", "By Jane Doe", "November 2, 2025"] + first + box + \
+        ARTICLE_EN + BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts[0] == first[0] and BODY_EN[-1] in texts
+
+
+def test_text_a_teaser_above_a_menu_is_not_joined_to_the_article():
+    teaser = "The mayor opened a new library in the old town hall on Friday, with a cafe and a garden for reading."
+    page = [teaser, "Housing Prices", "Tram Works Begin", "Mayor Opens Library", "Council approves the tram line"] + \
+        BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert teaser not in [art.lead] + [p.text for p in art.body]
+
+
+def test_text_nothing_after_the_pages_copyright_footer_is_the_article():
+    modal = [f"Programme note {n}: the training course runs for forty-four weeks and ends with a passing-out "
+             "parade, and the cadets live at the academy in the hills for the whole of that time." for n in range(8)]
+    more = [f"Section {n}: the works will close the main street for {n} weeks, and the shops there will get help "
+            "from the city to make up for the customers they lose while the rails are laid." for n in range(2, 5)]
+    page = ["Home", "News", "Council approves the tram line"] + ARTICLE_EN + BODY_EN + more + [
+        "© 2025 Example Media Ltd. All rights reserved.", "Close", "INTRODUCTION"] + modal
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    texts = [art.lead] + [p.text for p in art.body]
+    assert texts[0] == ARTICLE_EN[0] and BODY_EN[-1] in texts and modal[0] not in texts
+
+
+def test_text_a_copyright_line_in_a_top_bar_does_not_end_the_page():
+    page = ["This browser is not supported. For the best experience visit our site with another browser, please.",
+            "Top stories: the summer sale starts today with a quarter off all garden furniture, and the new phones "
+            "are in the shops from Friday, with a case free for every reader who orders before Sunday.",
+            "© 2025 EXAMPLE.COM", "Council approves the tram line"] + ARTICLE_EN + BODY_EN
+    art = artclean.clean("\n".join(page) + "\n", input="text", lang="en")
+    assert BODY_EN[-1] in [art.lead] + [p.text for p in art.body]
+    assert art.headline == "Council approves the tram line"  # the footer line drops nothing after it
+
+
+def test_text_a_short_label_ending_in_a_colon_inside_the_article_stays():
+    page = ["Council approves the tram line"] + ARTICLE_EN + ["Funding source:", "City of Example"] + BODY_EN
+    texts = [p.text for p in artclean.clean("\n\n".join(page) + "\n", input="text", lang="en").body]
+    assert "Funding source:" in texts and BODY_EN[-1] in texts

@@ -437,7 +437,7 @@ def test_a_catastrophic_regex_that_slips_through_times_out_and_is_skipped(monkey
     monkeypatch.setattr(rulepack, "regex_risk", lambda pattern: None)  # as if the static check missed it
     library = load_library([(str(write(tmp_path, "slow.yaml", SLOW)), "--rules")])
     prose = "Es regnet seit Tagen in der Hauptstadt, und die Feuerwehr ist im Einsatz. " * 4
-    text = "Regen in Berlin\n\n" + prose + "\n" + "a" * length + "b\n" + prose
+    text = "Regen in Berlin\n\n" + prose + "\n" + "a" * length + "b\n" + prose.replace("Tagen", "Wochen")  # no repeat
     start = time.monotonic()
     article = clean(text, rules=library)
     assert time.monotonic() - start < 5

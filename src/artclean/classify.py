@@ -37,6 +37,8 @@ DEFAULTS = {
     "header_window": 10,  # blocks above the article searched for headline, captions, byline, date
     "caption_prose_max_chars": 150,  # a longer paragraph of prose above a credit is text, not that picture's caption
     "article_before_wall": 200,  # run score above a comments or widget marker that makes it the article's end
+    "article_before_end": 1000,  # ... above the page's footer (a `then: end` marker): a top bar may repeat it
+    "list_max_share": 2,  # text: a list after a line ending in ':' is the article's up to this many times its prose
 }
 
 # Containers an HTML reader reports; the blocks inside them are page furniture, not the article.
@@ -95,6 +97,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
     if html:
         drop_furniture(blocks)
         weigh_html_hints(blocks, meta or {})
+    else:
+        mark_comment_headers(blocks)
     cut_after_markers(blocks, settings)
     find_captions(blocks, rules, settings)
     start, end = densest_run(blocks, settings)
@@ -103,6 +107,7 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
         end = article_end(blocks, start, end)
     else:
         end = bridge_after(blocks, start, end, settings)
+        start = bridge_before(blocks, start, end, settings)
     start = header_start(blocks, start, end, settings)
     end = next_header(blocks, start, end, settings)
     if start < 0:
@@ -110,6 +115,8 @@ def classify(blocks: list[Block], rules: RuleSet, *, html: bool = False, meta: d
             if b.label is None or b.label in (BODY, SUBHEADING, LIST_ITEM, QUOTE):
                 _drop(b, "feature:no-article")
         return -1, -1
+    if not html:
+        drop_repeats(blocks[start:end + 1], settings)
     label_region(blocks, start, end, settings)
     label_outside(blocks, start, end, settings)
     return start, end
@@ -241,8 +248,8 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
         marker = blocks[i]
         then = marker.scores.get("cut_after")
         i += 1
-        if not then:
-            continue
+        if not then or then == "end":
+            continue  # the page's footer drops nothing itself: densest_run stops at it once it has an article
         taken = 0
         while i < len(blocks):
             b = blocks[i]
@@ -269,6 +276,24 @@ def cut_after_markers(blocks: list[Block], s: Settings) -> None:
             else:
                 _drop(b, marker.rule)
             i += 1
+
+
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\b")
+
+
+def mark_comment_headers(blocks: list[Block]) -> None:
+    """Text: "Jane Doe says:" over a date with a time of day, from two or more writers, is a comment
+    thread. Each such header ends the article like a comments marker; an article's own "Last updated:"
+    line over its date is one line, or the same line twice."""
+    live = [b for b in blocks if b.label != BOILERPLATE]
+    heads = [b for b, nxt in zip(live, live[1:]) if nxt.label == DATE and _CLOCK.search(nxt.text) and
+             b.label is None and b.text.endswith(":") and 2 <= b.scores.get("words", 0) <= 6 and
+             not b.scores.get("digits")]
+    if len({b.text for b in heads}) < 2:
+        return
+    for b in heads:
+        _drop(b, "feature:comment-header")
+        b.scores["cut_after"] = "drop"
 
 
 def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | None:
@@ -307,9 +332,10 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")]
     for k, i in enumerate(live):
         b = blocks[i]
-        if b.scores.get("cut_after") == "drop":
-            if best >= s.article_before_wall:
-                break  # a comment section or a paid widget below an article: nothing after it is the article
+        wall = b.scores.get("cut_after")
+        if wall in ("drop", "end"):
+            if best >= (s.article_before_end if wall == "end" else s.article_before_wall):
+                break  # a comment section, a paid widget or the page's footer below an article: nothing after it is
             total, start, streak = 0.0, -1, 0  # the article does not go on past it
             continue
         if b.label in (BOILERPLATE, RELATED):
@@ -345,14 +371,34 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
     """Text: the article goes on past a code block, a list or a table of short lines when its prose
     resumes after them. densest_run makes such a stretch cost more with every line, as if it were a
     menu; here each line costs its length, once, and the stretch is taken when the prose after it is
-    longer, and shorter than the article's prose before it. A wall, a furniture line, a headline, byline
-    or date, a link line or two capitalised lines in a row (a menu) end the search."""
+    longer, and shorter than the article's prose before it. The lines after one ending in ':' are the
+    list, table or code it introduces and are taken as they come, up to `list_max_share` times the
+    article's prose. A wall, a furniture line, a headline, byline or date, a link line or two
+    capitalised lines in a row (a menu; a list's "June 9 – Tampa, FL" rows are not) end the search."""
     if start < 0:
         return end
-    before = sum(min(b.scores["chars"], s.prose_cap) for b in blocks[start:end + 1]
-                 if b.label is None and b.scores.get("kind") == "prose")
-    total, last, titled = 0.0, end, 0
-    for i in range(end + 1, len(blocks)):
+    return _bridge(blocks, range(end + 1, len(blocks)), end, _prose(blocks[start:end + 1], s), s)
+
+
+def bridge_before(blocks: list[Block], start: int, end: int, s: Settings) -> int:
+    """Text: the same upwards. An article split in two by a box, a gallery or a list of short lines
+    starts at its first half when that half has more prose than the box has text."""
+    if start < 0:
+        return start
+    return _bridge(blocks, range(start - 1, -1, -1), start, _prose(blocks[start:end + 1], s), s)
+
+
+def _prose(blocks: list[Block], s: Settings) -> float:
+    return sum(min(b.scores["chars"], s.prose_cap) for b in blocks
+               if b.label is None and b.scores.get("kind") == "prose")
+
+
+def _bridge(blocks: list[Block], order: range, edge: int, prose: float, s: Settings) -> int:
+    """Walk from the article's edge in `order`; the farthest block the article reaches, each one bridged."""
+    total, last, titled = 0.0, edge, 0
+    forward = order.step > 0
+    listed, items = forward and blocks[edge].text.endswith(":"), 0
+    for i in order:
         b = blocks[i]
         if b.label == BOILERPLATE and not b.scores.get("cut_after") and not b.text[:1].isalnum():
             continue  # a dropped "...", "»" or "@decorator" is no wall
@@ -361,19 +407,29 @@ def bridge_after(blocks: list[Block], start: int, end: int, s: Settings) -> int:
         kind = b.scores.get("kind")
         if b.label is None and kind == "prose":
             total += min(b.scores["chars"], s.prose_cap)
+            listed = False
         elif kind == "linky":
             break
         else:
-            titled = titled + 1 if kind == "short" and not b.scores.get("terminal") and _titled(b) else 0
+            titled = titled + 1 if kind == "short" and not b.scores.get("terminal") and _titled(b) and not (
+                listed and b.scores.get("digits")) else 0
             if titled > 1:
                 break  # capitalised lines in a row: a menu or a list of teasers
+            if listed:
+                items += b.scores["chars"]
+                if items > s.list_max_share * prose:
+                    break
+                last = i
+                continue
             total -= b.scores["chars"]
-            if -total > before:
+            if -total > prose:
                 break
         if total > 0:
-            before += total
+            prose += total
             total, last = 0.0, i
-    for b in blocks[end + 1:last + 1]:
+        if forward and last == i and b.text.endswith(":"):
+            listed = True
+    for b in blocks[last:edge] if last < edge else blocks[edge + 1:last + 1]:
         b.scores["bridged"] = True
     return last
 
@@ -523,6 +579,8 @@ def _content_type(b: Block, following: list[Block], s: Settings) -> str | None:
         return SUBHEADING
     if b.scores.get("kind") == "medium" or (b.kind == "p" and b.hints.get("in_article")):
         return BODY  # HTML: a short paragraph of the article element is still one of its paragraphs
+    if b.text.endswith((":", ",")):
+        return BODY  # a list's label ("Zutaten:", "Sources:") or a line of a verse goes on
     return None
 
 
@@ -578,6 +636,17 @@ def label_outside(blocks: list[Block], start: int, end: int, s: Settings) -> Non
             _drop(b, f"html:{b.scores['furniture']}")
         else:
             _drop(b, "feature:before-article" if i < start else "feature:after-article")
+
+
+def drop_repeats(region: list[Block], s: Settings) -> None:
+    """Text: a paragraph the article has already had is a caption of a gallery, a pull quote or a
+    teaser repeated by the page; it is kept once."""
+    seen = set()
+    for b in region:
+        if b.label is None and b.scores.get("chars", 0) >= s.prose_min_chars:
+            if b.text in seen:
+                _drop(b, "feature:repeat")
+            seen.add(b.text)
 
 
 # ------------------------------------------------------------------ captions

@@ -541,6 +541,8 @@ def _why_dropped(b: Block, article: Article, rule, named: str, s: Settings) -> s
         "feature:after-article": "dropped: outside the article (after its last paragraph)",
         "feature:no-article": "dropped: no article found in this input (no run of prose)",
         "feature:duplicate-headline": "dropped: repeats the headline",
+        "feature:repeat": "dropped: repeats a paragraph the article already has",
+        "feature:comment-header": "dropped: in a comment thread (a \"Name says:\" line over a date begins each comment)",
         "feature:extra-byline": "dropped: a second byline that differs from the first",
         "feature:dateline": "dropped: a date line, but the article's date came from "
                             f'"{article.meta.get("date_text")}"',

@@ -389,9 +389,9 @@ def _validate_rule(item: Any, pack: Pack, lines: _Lines) -> Rule:
         raise RulePackError("'label' only goes with action: label", path=path, line=lines.get(item, "label"), rule=rid)
     if action == "cut-after":
         then = item.get("then", "related")
-        if then not in ("related", "drop"):
-            raise RulePackError("then must be 'related' or 'drop'", path=path, line=lines.get(item, "then", line),
-                                rule=rid)
+        if then not in ("related", "drop", "end"):
+            raise RulePackError("then must be 'related', 'drop' or 'end'", path=path,
+                                line=lines.get(item, "then", line), rule=rid)
         rule.then = then
     elif "then" in item:
         raise RulePackError("'then' only goes with action: cut-after", path=path, line=lines.get(item, "then"),
@@ -662,6 +662,8 @@ class RuleSet:
                 found.append(i)
         for i in self._loose:
             rule = self.line_rules[i]
+            if self._needles[i] and not any(map(folded.__contains__, self._needles[i])):
+                continue  # the line has none of the substrings every match contains
             if _prefilter(rule.pattern, text, anywhere=not rule.anchored):
                 found.append(i)
         found += self._guarded
