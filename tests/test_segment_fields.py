@@ -317,3 +317,9 @@ def test_a_question_that_opens_the_article_is_no_headline_over_the_title_above_i
                    "Who exactly will ride the new tram line every single day?"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
+
+
+def test_a_two_word_section_label_over_the_article_is_not_the_headline():
+    lines = NAV + ["City votes for a new way to travel", "Share", "Tram Commuters"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "City votes for a new way to travel"

@@ -149,10 +149,11 @@ def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, 
                     distance: int, in_menu: bool = False) -> float:
     """How much a title line looks like the article's headline. A line the article repeats is a
     table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label; a
-    short line between short lines is a menu item."""
+    short line between short lines is a menu item; two words are a section label."""
     text = b.text
     chars = b.scores["chars"]
     score = 70 * overlap + min(chars, 80) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    score -= 40 if b.scores["words"] <= 2 else 0  # few headlines are two words; section labels and buttons are
     score -= max(0, chars - HEADLINE_MAX_CHARS)  # a longer line is a standfirst
     score += (60 if header else 0) + (20 if before_prose else 0)
     score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
