@@ -323,3 +323,10 @@ def test_a_two_word_section_label_over_the_article_is_not_the_headline():
     lines = NAV + ["City votes for a new way to travel", "Share", "Tram Commuters"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "City votes for a new way to travel"
+
+
+def test_a_byline_in_capitals_run_into_its_stamp_label():
+    lines = NAV + ["Council approves the new tram line", "BY JANE DOEUPDATED: MAR 4, 2025 6:15 PM EST"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "JANE DOE"
+    assert art.date.startswith("2025-03-04")

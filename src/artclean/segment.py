@@ -546,6 +546,7 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
     """The author a dateline names: "... by Jane Doe" anywhere in it, or a name beside the date
     ("Jane Doe | May 22, 2025", "Jane Doe July 3, 2025")."""
     text = regex.sub(r"(?<=\d)(?=\p{Lu})", " ", text)  # "Dec 17, 2025Jane Doe": two elements run together
+    text = _GLUED_STAMP.sub(" | ", text)
     m = _BY_NAME.search(text)
     if m:
         words = m.group("name").split()
@@ -565,6 +566,8 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
 
 
 _IN_SECTION = regex.compile(r"\s+in\s+\p{Lu}.*$")
+# "BY JANE DOEPUBLISHED: MAY 2, 2025": a byline and a stamp in capitals, run together
+_GLUED_STAMP = regex.compile(r"(?<=\p{Lu}{2})(?:LAST\s)?(?:UPDATED|PUBLISHED|POSTED)\b:?")
 
 
 def _name_before_date(text: str, rules: RuleSet) -> str | None:
