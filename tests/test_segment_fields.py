@@ -330,3 +330,10 @@ def test_a_byline_in_capitals_run_into_its_stamp_label():
     art = clean(lines + EN_BODY, "en")
     assert art.byline == "JANE DOE"
     assert art.date.startswith("2025-03-04")
+
+
+def test_a_closing_written_by_sentence_names_the_author():
+    signature = "This article was written by Jane Doe, MD, transport researcher at the city university."
+    art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + [signature, "Related posts"], "en")
+    assert art.byline == "Jane Doe, MD"
+    assert "This article was written by" not in art.main_text
