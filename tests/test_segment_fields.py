@@ -337,3 +337,10 @@ def test_a_closing_written_by_sentence_names_the_author():
     art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + [signature, "Related posts"], "en")
     assert art.byline == "Jane Doe, MD"
     assert "This article was written by" not in art.main_text
+
+
+def test_a_browse_by_menu_entry_is_no_byline():
+    lines = ["Solutions", "By Use Case", "Remote Support", "BY INDUSTRY", "Healthcare"] + NAV + \
+        ["Council approves the new tram line", "Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
