@@ -344,3 +344,12 @@ def test_a_browse_by_menu_entry_is_no_byline():
         ["Council approves the new tram line", "Jane Doe", "March 4, 2025"]
     art = clean(lines + EN_BODY, "en")
     assert art.byline == "Jane Doe"
+
+
+def test_the_writer_beside_a_medical_reviewer_is_the_byline():
+    header = "Medically reviewed by John Roe, MD — Written by Jane Doe, MS, RD — Updated on March 7, 2025"
+    art = clean(NAV + ["Council approves the new tram line", header] + EN_BODY, "en")
+    assert art.byline == "Jane Doe, MS, RD"
+    art = clean(NAV + ["Council approves the new tram line", "By Jane Doe, DVM. Reviewed by John Roe, DVM"] + EN_BODY,
+                "en")
+    assert art.byline == "Jane Doe, DVM"
