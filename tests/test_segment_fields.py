@@ -353,3 +353,11 @@ def test_the_writer_beside_a_medical_reviewer_is_the_byline():
     art = clean(NAV + ["Council approves the new tram line", "By Jane Doe, DVM. Reviewed by John Roe, DVM"] + EN_BODY,
                 "en")
     assert art.byline == "Jane Doe, DVM"
+
+
+def test_the_name_in_the_dateline_under_the_headline_beats_a_by_line_far_above():
+    teaser = ["Popular now", "Ten gardens to visit this spring", "by John Roe"]
+    lines = teaser + NAV + ["Council approves the new tram line", "Jane Doe March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"

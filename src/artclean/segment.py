@@ -341,6 +341,16 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
     bylines = [b for b in blocks if b.label == BYLINE]
     everyone = _html_authors(html)
     names = [n for n in everyone if not _is_organisation(n, html)]
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    if bylines and not html and head is not None and \
+            all(abs(i - head) > BY_LINE_BELOW for i, b in enumerate(blocks) if b.label == BYLINE):
+        signed = next(((b, n) for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if b.label == DATE and
+                       (n := _name_in_dateline(b.text, rules.months) or _name_before_date(b.text, rules))), None)
+        if signed:  # "Jane Doe December 18, 2025" under the headline; a "by …" far from it signs something else
+            art.byline, art.meta["byline_text"] = signed[1], signed[0].text
+            for b in bylines:
+                b.label, b.rule = BOILERPLATE, "feature:extra-byline"
+            return
     if bylines:
         first = bylines[0]
         art.byline = _trim_to_names(first.value or first.text, names)
