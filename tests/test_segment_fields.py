@@ -317,3 +317,47 @@ def test_a_question_that_opens_the_article_is_no_headline_over_the_title_above_i
                    "Who exactly will ride the new tram line every single day?"]
     art = clean(lines + EN_BODY, "en")
     assert art.headline == "Council approves the new tram line"
+
+
+def test_a_two_word_section_label_over_the_article_is_not_the_headline():
+    lines = NAV + ["City votes for a new way to travel", "Share", "Tram Commuters"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.headline == "City votes for a new way to travel"
+
+
+def test_a_byline_in_capitals_run_into_its_stamp_label():
+    lines = NAV + ["Council approves the new tram line", "BY JANE DOEUPDATED: MAR 4, 2025 6:15 PM EST"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "JANE DOE"
+    assert art.date.startswith("2025-03-04")
+
+
+def test_a_closing_written_by_sentence_names_the_author():
+    signature = "This article was written by Jane Doe, MD, transport researcher at the city university."
+    art = clean(NAV + ["Council approves the new tram line"] + EN_BODY + [signature, "Related posts"], "en")
+    assert art.byline == "Jane Doe, MD"
+    assert "This article was written by" not in art.main_text
+
+
+def test_a_browse_by_menu_entry_is_no_byline():
+    lines = ["Solutions", "By Use Case", "Remote Support", "BY INDUSTRY", "Healthcare"] + NAV + \
+        ["Council approves the new tram line", "Jane Doe", "March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+
+
+def test_the_writer_beside_a_medical_reviewer_is_the_byline():
+    header = "Medically reviewed by John Roe, MD — Written by Jane Doe, MS, RD — Updated on March 7, 2025"
+    art = clean(NAV + ["Council approves the new tram line", header] + EN_BODY, "en")
+    assert art.byline == "Jane Doe, MS, RD"
+    art = clean(NAV + ["Council approves the new tram line", "By Jane Doe, DVM. Reviewed by John Roe, DVM"] + EN_BODY,
+                "en")
+    assert art.byline == "Jane Doe, DVM"
+
+
+def test_the_name_in_the_dateline_under_the_headline_beats_a_by_line_far_above():
+    teaser = ["Popular now", "Ten gardens to visit this spring", "by John Roe"]
+    lines = teaser + NAV + ["Council approves the new tram line", "Jane Doe March 4, 2025"]
+    art = clean(lines + EN_BODY, "en")
+    assert art.byline == "Jane Doe"
+    assert art.date == "2025-03-04"

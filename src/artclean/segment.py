@@ -149,10 +149,11 @@ def _headline_score(b: Block, overlap: float, header: bool, before_prose: bool, 
                     distance: int, in_menu: bool = False) -> float:
     """How much a title line looks like the article's headline. A line the article repeats is a
     table-of-contents entry; a line in capitals or ending in a colon is a kicker or a label; a
-    short line between short lines is a menu item."""
+    short line between short lines is a menu item; two words are a section label."""
     text = b.text
     chars = b.scores["chars"]
     score = 70 * overlap + min(chars, 80) / 2 + (20 if b.scores["words"] >= 4 else 0)
+    score -= 40 if b.scores["words"] <= 2 else 0  # few headlines are two words; section labels and buttons are
     score -= max(0, chars - HEADLINE_MAX_CHARS)  # a longer line is a standfirst
     score += (60 if header else 0) + (20 if before_prose else 0)
     score -= (60 if in_article else 0) + (40 if text.isupper() else 0) + (60 if text.endswith(":") else 0)
@@ -340,6 +341,16 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
     bylines = [b for b in blocks if b.label == BYLINE]
     everyone = _html_authors(html)
     names = [n for n in everyone if not _is_organisation(n, html)]
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    if bylines and not html and head is not None and \
+            all(abs(i - head) > BY_LINE_BELOW for i, b in enumerate(blocks) if b.label == BYLINE):
+        signed = next(((b, n) for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if b.label == DATE and
+                       (n := _name_in_dateline(b.text, rules.months) or _name_before_date(b.text, rules))), None)
+        if signed:  # "Jane Doe December 18, 2025" under the headline; a "by …" far from it signs something else
+            art.byline, art.meta["byline_text"] = signed[1], signed[0].text
+            for b in bylines:
+                b.label, b.rule = BOILERPLATE, "feature:extra-byline"
+            return
     if bylines:
         first = bylines[0]
         art.byline = _trim_to_names(first.value or first.text, names)
@@ -545,6 +556,7 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
     """The author a dateline names: "... by Jane Doe" anywhere in it, or a name beside the date
     ("Jane Doe | May 22, 2025", "Jane Doe July 3, 2025")."""
     text = regex.sub(r"(?<=\d)(?=\p{Lu})", " ", text)  # "Dec 17, 2025Jane Doe": two elements run together
+    text = _GLUED_STAMP.sub(" | ", text)
     m = _BY_NAME.search(text)
     if m:
         words = m.group("name").split()
@@ -564,6 +576,8 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
 
 
 _IN_SECTION = regex.compile(r"\s+in\s+\p{Lu}.*$")
+# "BY JANE DOEPUBLISHED: MAY 2, 2025": a byline and a stamp in capitals, run together
+_GLUED_STAMP = regex.compile(r"(?<=\p{Lu}{2})(?:LAST\s)?(?:UPDATED|PUBLISHED|POSTED)\b:?")
 
 
 def _name_before_date(text: str, rules: RuleSet) -> str | None:
