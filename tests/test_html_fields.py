@@ -168,3 +168,33 @@ def test_the_author_list_by_the_headline_when_the_metadata_names_the_first_autho
              "<a href='/a/3'>Ann Poe</a></div>")
     art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1>" + names))
     assert art.byline == "Jane Roe, John Doe & Ann Poe"
+
+
+def test_the_author_box_below_the_post_names_the_author_without_the_job():
+    after = ("<div class='author-bio'>This post was written by Dana Whitfield, Head of Community Outreach</div>"
+             "<div class='author-bio'>Posted on April 13, 2023</div>")
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana Whitfield"
+
+
+def test_a_job_title_is_cut_but_a_credential_and_more_names_stay():
+    from artclean.segment import _without_job
+    assert _without_job("Dana Whitfield, Head of Community Outreach") == "Dana Whitfield"
+    assert _without_job("Dana Whitfield, MD") == "Dana Whitfield, MD"
+    assert _without_job("Dana Whitfield, Tom Berg and Li Wei") == "Dana Whitfield, Tom Berg and Li Wei"
+
+
+def test_the_posted_on_stamp_below_the_post_dates_a_page_without_metadata_dates():
+    after = "<p class='meta'>Posted on April 13, 2023</p><p>Tags: transport</p>"
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.date == "2023-04-13"
+
+
+def test_the_metadata_date_beats_a_stamp_below_the_post():
+    head = ("<title>Council approves the tram line</title>"
+            "<meta property='article:published_time' content='2023-04-10T08:00:00+00:00'>")
+    after = "<p class='meta'>Posted on April 13, 2023</p><p>Tags: transport</p>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>", after=after))
+    assert art.date.startswith("2023-04-10")

@@ -400,6 +400,8 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
                and (_NAME_LINE.match(b.text) or _BYLINE_MARKER.match(b.text))]
     for k, b in enumerate(hinted):
         value = _author_in_element(b.text, rules.months)
+        if value and b.rule == "feature:after-article":
+            value = _without_job(value)
         # An author element that names none of the metadata's authors is a label or a link ("Home").
         if value and _plausible_byline(value) and (not names or _shares_a_name(value, names)) and \
                 (k == 0 and not org_only or _NAME_LINE.match(value) and not value.isupper()):
@@ -437,6 +439,19 @@ def _author_in_element(text: str, months: dict[str, int]) -> str | None:
         value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)),
                      "")
     return None if not value or _mostly_date(value) else value
+
+
+_CREDENTIALS = regex.compile(r"\p{Lu}[\p{Lu}.]+(?:,\s\p{Lu}[\p{Lu}.]+)*")  # "MD", "Ph.D., RN"
+
+
+def _without_job(value: str) -> str:
+    """An author box's "Jane Doe, Head of Marketing": the name without the job, but "Jane Doe, MD" and
+    "Jane Doe, Tom Berg and Li Wei" whole."""
+    head, comma, rest = value.partition(", ")
+    if comma and _NAME_LINE.match(head) and not _CREDENTIALS.fullmatch(rest) and \
+            not _MORE_NAMES.fullmatch(value, len(head)):
+        return head
+    return value
 
 
 def _is_organisation(name: str, html: dict) -> bool:
@@ -530,7 +545,8 @@ def _is_name_line(b: Block, function_words, also: str = "") -> bool:
 
 # A dateline signed at its end: "October 11, 2023 by Jane Doe".
 _SIGNED = regex.compile(r"\s(?:by|By|BY|von|par|por|door)\s?:?\s(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3})$")
-_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text|authored)\s+)?"
+_BYLINE_MARKER = regex.compile(r"^(?:this\s+(?:post|article|story)\s+(?:was|is)\s+)?"
+                               r"(?:(?:written|posted|reported|published|story|text|authored)\s+)?"
                                r"(?:by|von|par|por|di|door|autor(?:in)?|author|auteur|autore)\b\s*:?\s*"
                                r"|^(?-i:By(?=\p{Lu}\p{Ll}))", regex.IGNORECASE)
 
@@ -680,6 +696,8 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
                 art.date = iso  # the same day, with the time and offset the metadata adds
                 art.meta["date_text"] = art.meta.get("date_text") or value
                 break
+    if art.date is None and html:
+        _stamp_after_article(art, blocks, rules, prefer_mdy)
 
 
 BYLINE_DATE_WINDOW = 3  # lines either side of the byline where its date stands
