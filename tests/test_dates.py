@@ -21,6 +21,8 @@ IT = {"settembre": 9}
     ("2025-06-12 18:30", {}, "2025-06-12"),
     ("Publicado el 4 de septiembre de 2025 - 10:15 CEST", ES, "2025-09-04T10:15:00+02:00"),
     ("Updated 3:42 PM PDT, September 4, 2025", EN, "2025-09-04T15:42:00-07:00"),
+    ("Health PolicyNOVEMBER 19, 2019Updated: JUNE 2, 2025", EN, "2019-11-19"),
+    ("Dismay 4, 2025", {"may": 5}, None),
     ("vor 2 Stunden", DE, None),
     ("Die 200.000 Soldaten", DE, None),
     ("31.02.2025", DE, None),

@@ -198,3 +198,10 @@ def test_the_metadata_date_beats_a_stamp_below_the_post():
     after = "<p class='meta'>Posted on April 13, 2023</p><p>Tags: transport</p>"
     art = clean(page(head, article="<h1>Council approves the tram line</h1>", after=after))
     assert art.date.startswith("2023-04-10")
+
+
+def test_a_byline_glued_to_its_update_date_stops_before_the_update():
+    before = "<div class='post-meta'>ByDana Whitfield Updated onNovember 19, 2025</div>"
+    art = clean(page("<title>Council approves the tram line</title>",
+                     article=f"<h1>Council approves the tram line</h1>{before}"))
+    assert art.byline == "Dana Whitfield"

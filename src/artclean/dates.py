@@ -45,7 +45,8 @@ def _month_patterns(months: tuple[tuple[str, int], ...]):
     dmy = regex.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+)?({alt})(?![\w])\.?\s*(?:de\s+|del\s+)?,?\s*(\d{{4}})",
                         regex.IGNORECASE)
     # September 4, 2025 / Sept. 4 2025 / juni 12, 2025
-    mdy = regex.compile(rf"(?<![\w])({alt})(?![\w])\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})", regex.IGNORECASE)
+    # ... also glued to the element before it: "Mental HealthDECEMBER 22, 2022"
+    mdy = regex.compile(rf"(?:(?<![\w])|(?-i:(?<=\p{{Ll}})(?=\p{{Lu}})))({alt})(?![\w])\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})", regex.IGNORECASE)
     return dmy, mdy, lookup
 
 

@@ -563,7 +563,7 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
     text = regex.sub(r"(?<=\d)(?=\p{Lu})", " ", text)  # "Dec 17, 2025Jane Doe": two elements run together
     m = _BY_NAME.search(text)
     if m:
-        words = m.group("name").split()
+        words = UPDATE_WORDS.split(m.group("name"))[0].split()  # "By Jane Doe Updated onMay 2, 2025"
         while words and (_date_word(words[-1], months) or words[-1] in ("and", "&")):  # "By Jane Doe August 12, 2021"
             words.pop()
         return " ".join(words) or None
