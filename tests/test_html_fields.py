@@ -205,3 +205,16 @@ def test_a_byline_glued_to_its_update_date_stops_before_the_update():
     art = clean(page("<title>Council approves the tram line</title>",
                      article=f"<h1>Council approves the tram line</h1>{before}"))
     assert art.byline == "Dana Whitfield"
+
+
+def test_a_label_or_a_date_before_the_title_in_the_h1_is_not_the_headline():
+    head = ("<title>Council approves the tram line | Riverside Notes</title>"
+            "<meta property='og:site_name' content='Riverside Notes'>")
+    for h1 in ("Blog: Council approves the tram line", "Dec 18 2025 Council approves the tram line"):
+        assert clean(page(head, article=f"<h1>{h1}</h1>")).headline == "Council approves the tram line"
+
+
+def test_a_year_or_an_article_word_before_the_title_stays_in_the_headline():
+    head = "<title>Tram line approved after long debate | Riverside Notes</title>"
+    for h1 in ("2025 Tram line approved after long debate", "The Tram line approved after long debate"):
+        assert clean(page(head, article=f"<h1>{h1}</h1>")).headline == h1

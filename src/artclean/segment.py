@@ -253,7 +253,22 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     short = _strip_site_name(best.text, html, candidates)  # an h1 that carries the section: "Title | Opinion"
     if short != best.text and short:
         best.original, best.text = best.original or best.text, short
+    if wanted and _labels_title(best.text, wanted):  # "Blog: Title", "Dec 18 2025 Title": the title itself
+        best.original, best.text = best.original or best.text, wanted
     return True
+
+
+H1_LABEL_WORDS = 3  # most words a label or a date before the title in an h1 has
+
+
+def _labels_title(h1: str, title: str) -> bool:
+    """The h1 is the metadata's title after a label ("Blog:") or a date."""
+    words, tail = list(_WORD.finditer(h1.casefold())), _WORD.findall(title.casefold())
+    extra = len(words) - len(tail)
+    if not (0 < extra <= H1_LABEL_WORDS and len(tail) >= 2 and [w.group() for w in words[extra:]] == tail):
+        return False
+    label = h1[:words[extra].start()].strip()
+    return label.endswith(":") or _mostly_date(label)
 
 
 def _title_words(html: dict) -> set[str]:
