@@ -218,3 +218,8 @@ def test_a_year_or_an_article_word_before_the_title_stays_in_the_headline():
     head = "<title>Tram line approved after long debate | Riverside Notes</title>"
     for h1 in ("2025 Tram line approved after long debate", "The Tram line approved after long debate"):
         assert clean(page(head, article=f"<h1>{h1}</h1>")).headline == h1
+
+
+def test_a_domain_name_after_the_title_is_the_site_name():
+    art = clean(page("<title>Council approves the tram line | RiversideNotes.com</title>"))
+    assert art.headline == "Council approves the tram line"

@@ -304,6 +304,9 @@ def _html_headline(html: dict) -> str | None:
     return _strip_site_name(norm(unescape(candidates[0])), html, candidates)
 
 
+_DOMAIN = regex.compile(r"(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,6}", regex.IGNORECASE)
+
+
 def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     parts = _TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
@@ -317,6 +320,7 @@ def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o and
                                                             _TITLE_SEPARATOR.match(o, len(head)) for o in others) or \
         (bool(host) and bool(tail_words) and all(len(w) >= 3 and w in host.casefold() for w in tail_words))
+    confirmed = confirmed or _DOMAIN.fullmatch(tail) is not None  # "Title | Example.com"
     if not confirmed and tail_words and len(tail_words) <= 3:  # the same tail on every title: a site or section name
         confirmed = sum(norm(unescape(c)).endswith(tail) for c in candidates) >= 2
     if confirmed or (len(tail.split()) <= 3 and any(tail in norm(c) for c in others)):
