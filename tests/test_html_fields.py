@@ -223,3 +223,10 @@ def test_a_year_or_an_article_word_before_the_title_stays_in_the_headline():
 def test_a_domain_name_after_the_title_is_the_site_name():
     art = clean(page("<title>Council approves the tram line | RiversideNotes.com</title>"))
     assert art.headline == "Council approves the tram line"
+
+
+def test_a_signature_closing_the_post_is_the_byline_when_nothing_above_names_the_author():
+    after = "<div class='entry-meta'><p>Written by Dana Whitfield and Tom Berg</p></div>"
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana Whitfield and Tom Berg"

@@ -434,6 +434,12 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = by.group(1)
             art.meta["byline_text"] = by.string
             return
+    dropped = _dropped_byline(blocks, byline_ids) if html else None
+    if dropped is not None and (not names or _shares_a_name(dropped.value or dropped.text, names)):
+        art.byline = _trim_to_names(dropped.value or dropped.text, names)  # "Written by Jane Doe" closing the post
+        art.meta["byline_text"] = dropped.original or dropped.text
+        dropped.label, dropped.rule = BYLINE, dropped.scores["rule_match"]
+        return
     if everyone:
         art.byline = ", ".join(names or everyone)
 
