@@ -230,3 +230,9 @@ def test_a_signature_closing_the_post_is_the_byline_when_nothing_above_names_the
     art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
                      after=after))
     assert art.byline == "Dana Whitfield and Tom Berg"
+
+
+def test_the_author_of_a_microdata_meta_tag():
+    head = "<title>Council approves the tram line</title><meta itemprop='author' content='dana whitfield'>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>"))
+    assert art.byline == "dana whitfield"
