@@ -236,3 +236,18 @@ def test_the_author_of_a_microdata_meta_tag():
     head = "<title>Council approves the tram line</title><meta itemprop='author' content='dana whitfield'>"
     art = clean(page(head, article="<h1>Council approves the tram line</h1>"))
     assert art.byline == "dana whitfield"
+
+
+def test_a_name_under_an_author_label_below_the_post():
+    after = ("<div class='details'><h3>Published</h3><p>August 30, 2024</p>"
+             "<h3>Author</h3><p>Dana R. Whitfield</p><h3>Related Program</h3><p>Urban Transport</p></div>")
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana R. Whitfield"
+
+
+def test_a_name_under_an_author_label_must_agree_with_the_metadata_author():
+    head = "<title>Council approves the tram line</title><meta name='author' content='Tom Berg'>"
+    after = "<div class='details'><h3>Author</h3><p>Dana R. Whitfield</p></div>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>", after=after))
+    assert art.byline == "Tom Berg"

@@ -440,8 +440,28 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
         art.meta["byline_text"] = dropped.original or dropped.text
         dropped.label, dropped.rule = BYLINE, dropped.scores["rule_match"]
         return
+    labelled = _labelled_name(blocks, function_words) if html else None
+    if labelled is not None and (not names or _shares_a_name(labelled.text, names)):
+        art.byline = _trim_to_names(labelled.text, names)  # "Author" over "Jane Doe"
+        art.meta["byline_text"] = labelled.text
+        labelled.label, labelled.rule = BYLINE, "feature:labelled-name"
+        return
     if everyone:
         art.byline = ", ".join(names or everyone)
+
+
+def _labelled_name(blocks: list[Block], function_words) -> Block | None:
+    """A name line under its own label line ("Author", "Written by"): by the headline or below the article."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
+    spans = [range(max(0, head - 2), head + BY_LINE_BELOW + 1)] if head is not None else []
+    spans += [range(body[-1] + 1, body[-1] + 1 + AFTER_ARTICLE)] if body else []
+    for i in (i for span in spans for i in span if i + 1 < len(blocks)):
+        name = blocks[i + 1]
+        if len(blocks[i].text) <= 12 and _BYLINE_MARKER.fullmatch(blocks[i].text) and len(name.text) <= 60 and \
+                _NAME_LINE.match(name.text) and not any(w in function_words for w in name.text.casefold().split()):
+            return name
+    return None
 
 
 HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); later ones: names only
