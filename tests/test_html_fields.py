@@ -168,3 +168,86 @@ def test_the_author_list_by_the_headline_when_the_metadata_names_the_first_autho
              "<a href='/a/3'>Ann Poe</a></div>")
     art = clean(page(ONE_AUTHOR, article="<h1>Tram line approved</h1>" + names))
     assert art.byline == "Jane Roe, John Doe & Ann Poe"
+
+
+def test_the_author_box_below_the_post_names_the_author_without_the_job():
+    after = ("<div class='author-bio'>This post was written by Dana Whitfield, Head of Community Outreach</div>"
+             "<div class='author-bio'>Posted on April 13, 2023</div>")
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana Whitfield"
+
+
+def test_a_job_title_is_cut_but_a_credential_and_more_names_stay():
+    from artclean.segment import _without_job
+    assert _without_job("Dana Whitfield, Head of Community Outreach") == "Dana Whitfield"
+    assert _without_job("Dana Whitfield, MD") == "Dana Whitfield, MD"
+    assert _without_job("Dana Whitfield, Tom Berg and Li Wei") == "Dana Whitfield, Tom Berg and Li Wei"
+
+
+def test_the_posted_on_stamp_below_the_post_dates_a_page_without_metadata_dates():
+    after = "<p class='meta'>Posted on April 13, 2023</p><p>Tags: transport</p>"
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.date == "2023-04-13"
+
+
+def test_the_metadata_date_beats_a_stamp_below_the_post():
+    head = ("<title>Council approves the tram line</title>"
+            "<meta property='article:published_time' content='2023-04-10T08:00:00+00:00'>")
+    after = "<p class='meta'>Posted on April 13, 2023</p><p>Tags: transport</p>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>", after=after))
+    assert art.date.startswith("2023-04-10")
+
+
+def test_a_byline_glued_to_its_update_date_stops_before_the_update():
+    before = "<div class='post-meta'>ByDana Whitfield Updated onNovember 19, 2025</div>"
+    art = clean(page("<title>Council approves the tram line</title>",
+                     article=f"<h1>Council approves the tram line</h1>{before}"))
+    assert art.byline == "Dana Whitfield"
+
+
+def test_a_label_or_a_date_before_the_title_in_the_h1_is_not_the_headline():
+    head = ("<title>Council approves the tram line | Riverside Notes</title>"
+            "<meta property='og:site_name' content='Riverside Notes'>")
+    for h1 in ("Blog: Council approves the tram line", "Dec 18 2025 Council approves the tram line"):
+        assert clean(page(head, article=f"<h1>{h1}</h1>")).headline == "Council approves the tram line"
+
+
+def test_a_year_or_an_article_word_before_the_title_stays_in_the_headline():
+    head = "<title>Tram line approved after long debate | Riverside Notes</title>"
+    for h1 in ("2025 Tram line approved after long debate", "The Tram line approved after long debate"):
+        assert clean(page(head, article=f"<h1>{h1}</h1>")).headline == h1
+
+
+def test_a_domain_name_after_the_title_is_the_site_name():
+    art = clean(page("<title>Council approves the tram line | RiversideNotes.com</title>"))
+    assert art.headline == "Council approves the tram line"
+
+
+def test_a_signature_closing_the_post_is_the_byline_when_nothing_above_names_the_author():
+    after = "<div class='entry-meta'><p>Written by Dana Whitfield and Tom Berg</p></div>"
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana Whitfield and Tom Berg"
+
+
+def test_the_author_of_a_microdata_meta_tag():
+    head = "<title>Council approves the tram line</title><meta itemprop='author' content='dana whitfield'>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>"))
+    assert art.byline == "dana whitfield"
+
+
+def test_a_name_under_an_author_label_below_the_post():
+    after = ("<div class='details'><h3>Published</h3><p>August 30, 2024</p>"
+             "<h3>Author</h3><p>Dana R. Whitfield</p><h3>Related Program</h3><p>Urban Transport</p></div>")
+    art = clean(page("<title>Council approves the tram line</title>", article="<h1>Council approves the tram line</h1>",
+                     after=after))
+    assert art.byline == "Dana R. Whitfield"
+
+
+def test_a_name_under_an_author_label_must_agree_with_the_metadata_author():
+    head = "<title>Council approves the tram line</title><meta name='author' content='Tom Berg'>"
+    after = "<div class='details'><h3>Author</h3><p>Dana R. Whitfield</p></div>"
+    art = clean(page(head, article="<h1>Council approves the tram line</h1>", after=after))
+    assert art.byline == "Tom Berg"

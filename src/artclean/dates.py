@@ -17,7 +17,8 @@ import regex
 _DIGIT = regex.compile(r"\d")
 _ISO = regex.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
-_DMY_NUM = regex.compile(r"(?<![\d.])(\d{1,2})\s?[./]\s?(\d{1,2})\s?[./]\s?(\d{4}|\d{2})(?![\d])")
+_DMY_NUM = regex.compile(r"(?<![\d.])(\d{1,2})\s?[./]\s?(\d{1,2})\s?[./]\s?(\d{4}|\d{2})(?!\d|\.\d)")
+_VERSION = regex.compile(r"\d\.\d{1,2}\.\d\d")  # "PHP 8.4.13": a version number, not a date with a two-digit year
 _YMD_SLASH = regex.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")
 _RELATIVE = regex.compile(
     r"\b(?:vor\s+\d+\s+(?:Minute|Stunde|Tag)\w*|\d+\s+(?:minutes?|hours?|days?|mins?|hrs?)\s+ago|il y a\s+\d+|"
@@ -45,7 +46,8 @@ def _month_patterns(months: tuple[tuple[str, int], ...]):
     dmy = regex.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}\s*(?:de\s+)?({alt})(?![\w])\.?\s*(?:de\s+|del\s+)?,?\s*(\d{{4}})",
                         regex.IGNORECASE)
     # September 4, 2025 / Sept. 4 2025 / juni 12, 2025
-    mdy = regex.compile(rf"(?<![\w])({alt})(?![\w])\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})", regex.IGNORECASE)
+    # ... also glued to the element before it: "Mental HealthDECEMBER 22, 2022"
+    mdy = regex.compile(rf"(?:(?<![\w])|(?-i:(?<=\p{{Ll}})(?=\p{{Lu}})))({alt})(?![\w])\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})", regex.IGNORECASE)
     return dmy, mdy, lookup
 
 
@@ -87,7 +89,7 @@ def parse_date(text: str, months: Mapping[str, int], *, prefer_mdy: bool = False
                 if month_no:
                     candidates.append((m.start(), _ymd(int(year), month_no, int(day))))
     m = _DMY_NUM.search(text)
-    if m:
+    if m and not _VERSION.fullmatch(m.group()):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if year < 100:
             year += 2000

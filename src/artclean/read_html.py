@@ -894,7 +894,7 @@ class _Builder:
         return self.blocks, meta
 
 
-_AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author")
+_AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "itemprop:author")
 _PUBLISHED_KEYS = (
     "article:published_time",
     "pubdate",

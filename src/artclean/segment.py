@@ -254,7 +254,22 @@ def _choose_h1(blocks: list[Block], html: dict) -> bool:
     short = _strip_site_name(best.text, html, candidates)  # an h1 that carries the section: "Title | Opinion"
     if short != best.text and short:
         best.original, best.text = best.original or best.text, short
+    if wanted and _labels_title(best.text, wanted):  # "Blog: Title", "Dec 18 2025 Title": the title itself
+        best.original, best.text = best.original or best.text, wanted
     return True
+
+
+H1_LABEL_WORDS = 3  # most words a label or a date before the title in an h1 has
+
+
+def _labels_title(h1: str, title: str) -> bool:
+    """The h1 is the metadata's title after a label ("Blog:") or a date."""
+    words, tail = list(_WORD.finditer(h1.casefold())), _WORD.findall(title.casefold())
+    extra = len(words) - len(tail)
+    if not (0 < extra <= H1_LABEL_WORDS and len(tail) >= 2 and [w.group() for w in words[extra:]] == tail):
+        return False
+    label = h1[:words[extra].start()].strip()
+    return label.endswith(":") or _mostly_date(label)
 
 
 def _title_words(html: dict) -> set[str]:
@@ -290,6 +305,9 @@ def _html_headline(html: dict) -> str | None:
     return _strip_site_name(norm(unescape(candidates[0])), html, candidates)
 
 
+_DOMAIN = regex.compile(r"(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,6}", regex.IGNORECASE)
+
+
 def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     parts = _TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
@@ -303,6 +321,7 @@ def _strip_site_name(title: str, html: dict, candidates: list[str]) -> str:
     confirmed = (_alnum(tail) in site and _alnum(tail)) or any(o == head or o.startswith(head) and tail not in o and
                                                             _TITLE_SEPARATOR.match(o, len(head)) for o in others) or \
         (bool(host) and bool(tail_words) and all(len(w) >= 3 and w in host.casefold() for w in tail_words))
+    confirmed = confirmed or _DOMAIN.fullmatch(tail) is not None  # "Title | Example.com"
     if not confirmed and tail_words and len(tail_words) <= 3:  # the same tail on every title: a site or section name
         confirmed = sum(norm(unescape(c)).endswith(tail) for c in candidates) >= 2
     if confirmed or (len(tail.split()) <= 3 and any(tail in norm(c) for c in others)):
@@ -411,6 +430,8 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
                and (_NAME_LINE.match(b.text) or _BYLINE_MARKER.match(b.text))]
     for k, b in enumerate(hinted):
         value = _author_in_element(b.text, rules.months)
+        if value and b.rule == "feature:after-article":
+            value = _without_job(value)
         # An author element that names none of the metadata's authors is a label or a link ("Home").
         if value and _plausible_byline(value) and (not names or _shares_a_name(value, names)) and \
                 (k == 0 and not org_only or _NAME_LINE.match(value) and not value.isupper()):
@@ -424,8 +445,34 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline = by.group(1)
             art.meta["byline_text"] = by.string
             return
+    dropped = _dropped_byline(blocks, byline_ids) if html else None
+    if dropped is not None and (not names or _shares_a_name(dropped.value or dropped.text, names)):
+        art.byline = _trim_to_names(dropped.value or dropped.text, names)  # "Written by Jane Doe" closing the post
+        art.meta["byline_text"] = dropped.original or dropped.text
+        dropped.label, dropped.rule = BYLINE, dropped.scores["rule_match"]
+        return
+    labelled = _labelled_name(blocks, function_words) if html else None
+    if labelled is not None and (not names or _shares_a_name(labelled.text, names)):
+        art.byline = _trim_to_names(labelled.text, names)  # "Author" over "Jane Doe"
+        art.meta["byline_text"] = labelled.text
+        labelled.label, labelled.rule = BYLINE, "feature:labelled-name"
+        return
     if everyone:
         art.byline = ", ".join(names or everyone)
+
+
+def _labelled_name(blocks: list[Block], function_words) -> Block | None:
+    """A name line under its own label line ("Author", "Written by"): by the headline or below the article."""
+    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
+    spans = [range(max(0, head - 2), head + BY_LINE_BELOW + 1)] if head is not None else []
+    spans += [range(body[-1] + 1, body[-1] + 1 + AFTER_ARTICLE)] if body else []
+    for i in (i for span in spans for i in span if i + 1 < len(blocks)):
+        name = blocks[i + 1]
+        if len(blocks[i].text) <= 12 and _BYLINE_MARKER.fullmatch(blocks[i].text) and len(name.text) <= 60 and \
+                _NAME_LINE.match(name.text) and not any(w in function_words for w in name.text.casefold().split()):
+            return name
+    return None
 
 
 HINTED_TRIES = 3  # author elements tried in page order (a date or a label often comes first); later ones: names only
@@ -448,6 +495,19 @@ def _author_in_element(text: str, months: dict[str, int]) -> str | None:
         value = next((v for marked, v in parts if v and (marked or _NAME_LINE.match(v)) and not parse_date(v, months)),
                      "")
     return None if not value or _mostly_date(value) else value
+
+
+_CREDENTIALS = regex.compile(r"\p{Lu}[\p{Lu}.]+(?:,\s\p{Lu}[\p{Lu}.]+)*")  # "MD", "Ph.D., RN"
+
+
+def _without_job(value: str) -> str:
+    """An author box's "Jane Doe, Head of Marketing": the name without the job, but "Jane Doe, MD" and
+    "Jane Doe, Tom Berg and Li Wei" whole."""
+    head, comma, rest = value.partition(", ")
+    if comma and _NAME_LINE.match(head) and not _CREDENTIALS.fullmatch(rest) and \
+            not _MORE_NAMES.fullmatch(value, len(head)):
+        return head
+    return value
 
 
 def _is_organisation(name: str, html: dict) -> bool:
@@ -541,7 +601,8 @@ def _is_name_line(b: Block, function_words, also: str = "") -> bool:
 
 # A dateline signed at its end: "October 11, 2023 by Jane Doe".
 _SIGNED = regex.compile(r"\s(?:by|By|BY|von|par|por|door)\s?:?\s(?P<name>\p{Lu}[\p{L}.'’-]*(?:\s\p{Lu}[\p{L}.'’-]*){0,3})$")
-_BYLINE_MARKER = regex.compile(r"^(?:(?:written|posted|reported|published|story|text|authored)\s+)?"
+_BYLINE_MARKER = regex.compile(r"^(?:this\s+(?:post|article|story)\s+(?:was|is)\s+)?"
+                               r"(?:(?:written|posted|reported|published|story|text|authored)\s+)?"
                                r"(?:by|von|par|por|di|door|autor(?:in)?|author|auteur|autore)\b\s*:?\s*"
                                r"|^(?-i:By(?=\p{Lu}\p{Ll}))", regex.IGNORECASE)
 
@@ -559,7 +620,7 @@ def _name_in_dateline(text: str, months: dict[str, int]) -> str | None:
     text = _GLUED_STAMP.sub(" | ", text)
     m = _BY_NAME.search(text)
     if m:
-        words = m.group("name").split()
+        words = UPDATE_WORDS.split(m.group("name"))[0].split()  # "By Jane Doe Updated onMay 2, 2025"
         while words and (_date_word(words[-1], months) or words[-1] in ("and", "&")):  # "By Jane Doe August 12, 2021"
             words.pop()
         return " ".join(words) or None
@@ -694,6 +755,8 @@ def _fill_date(art: Article, blocks: list[Block], rules: RuleSet, html: dict) ->
                 art.date = iso  # the same day, with the time and offset the metadata adds
                 art.meta["date_text"] = art.meta.get("date_text") or value
                 break
+    if art.date is None and html:
+        _stamp_after_article(art, blocks, rules, prefer_mdy)
 
 
 BYLINE_DATE_WINDOW = 3  # lines either side of the byline where its date stands
