@@ -85,6 +85,19 @@ def test_html_the_text_in_a_small_picture_wrapper_is_its_caption():
     assert [b.kind for b in read_html(f"<html><body>{media}</body></html>").blocks] == ["figcaption"]
 
 
+def test_html_camel_case_class_names_are_read_word_by_word():
+    caption = "Passengers board the first tram of the new line at the central station on Tuesday morning."
+    figure = (f"<div class='InlineImage-imageEmbed'><div class='InlineImage-wrapper'><img src='a.jpg' alt=''></div>"
+              f"<div class='InlineImage-imageEmbedCaption'>{caption}</div>"
+              f"<div class='InlineImage-imageEmbedCredit'>Jane Doe | Example Images</div></div>")
+    art = artclean.clean(page(figure + PARAS), input="html")
+    assert [p.text for p in art.body] == BODY[1:] and art.lead == BODY[0]
+    assert caption in [c.text for c in art.captions]
+    ids = "<li class='item old-record-id-PFk9dDFpTo0qJgx9vR'><p>Text</p></li>"
+    (block,) = read_html(f"<html><body><ul>{ids}</ul></body></html>").blocks
+    assert block.hints.get("container") is None  # a random id's letters are no words ("dFp")
+
+
 def test_html_a_large_element_with_a_caption_class_is_not_a_caption():
     header = ("<div class='item-caption'><div>von Jane Doe</div><p>The council approved the tram line after six "
               "hours of debate.</p><dl><dt>2 min</dt><dt>19.11.2025</dt></dl></div>")
