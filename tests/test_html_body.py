@@ -33,6 +33,8 @@ def body_texts(html):
     ("author-name", None),
     ("rail rail--trending", "related"),
     ("mostread-box", "related"),
+    ("post-list post-list--most-popular", "related"),
+    ("most-viewed-stories", "related"),
 ])
 def test_class_names_of_paywalls_and_author_boxes(cls, expected):
     (block,) = read_html(f"<html><body><div class='{cls}'><p>Text</p></div></body></html>").blocks
@@ -155,3 +157,13 @@ def test_html_a_titled_card_with_a_date_inside_the_article_does_not_start_a_new_
     texts = body_texts(html)
     assert texts[:2] == BODY[:2] and texts[-1] == BODY[-1]
     assert "What the council decided" in texts and "Tips for riders" in texts
+
+
+def test_html_a_box_of_related_links_ends_the_article_like_a_menu():
+    links = "".join(f"<li><a href='/news/{n}'>Council members argue about the budget for the year {2020 + n}</a></li>"
+                    for n in range(6))
+    promo = ("<div class='card'><p>Every weekday morning, find out what matters in the city before your coffee is cold, "
+             "with the stories our reporters think you should read.</p></div>")
+    texts = body_texts(page(PARAS, after=f"<div class='related-stories'><h3>Read next</h3><ul>{links}</ul></div>{promo}"))
+    assert texts == BODY
+

@@ -187,6 +187,7 @@ _CAPTION_TOKENS = frozenset(
 )
 _SENTENCE_ENDS = frozenset('.!?…:;"”»')
 _AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
+_MOST = frozenset("popular read viewed shared commented".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -228,6 +229,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
                 if m is not None:
                     cat = _CONTAINER_PREFIX_CAT[m.group(1)]
                 elif t == "teaser" and i + 1 < len(toks) and toks[i + 1] == "list":
+                    cat = "related"
+                elif t == "most" and i + 1 < len(toks) and toks[i + 1] in _MOST:
                     cat = "related"
                 elif t == "author" and i + 1 < len(toks) and toks[i + 1] in _AUTHOR_BOX_TOKENS:
                     cat = "bio"
