@@ -167,3 +167,11 @@ def test_html_a_box_of_related_links_ends_the_article_like_a_menu():
     texts = body_texts(page(PARAS, after=f"<div class='related-stories'><h3>Read next</h3><ul>{links}</ul></div>{promo}"))
     assert texts == BODY
 
+
+def test_html_a_form_inside_the_article_is_not_its_text():
+    form = ("<footer class='post-footer'><form class='signup'><h4>Stay up to date</h4><input type='email'>"
+            "<label><p>I agree that Example Media may send me regular news about the city council and its work.</p>"
+            "<p>I consent to the processing of my data as described in the privacy policy of Example Media.</p>"
+            "</label><button>Sign up</button></form></footer>")
+    short = "".join(f"<p>{t}</p>" for t in BODY[:2])
+    assert body_texts(page(short + form)) == BODY[:2]

@@ -45,8 +45,8 @@ HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments"
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo", "bio"}
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
-# Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
-HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo", "bio"}
+# Boxes that are furniture even inside the article element: a form, a newsletter sign-up, a share bar, an ad.
+HTML_BOXES = {"form", "comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo", "bio"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…。！？"
 FW_SAMPLE_CHARS = 300  # the function-word share of a line is measured on its first characters
