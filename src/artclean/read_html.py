@@ -207,7 +207,7 @@ def _name_marks(name: str) -> tuple[str | None, int]:
     if r is not None:
         return r
     low = name.lower()
-    words = name if any(c.isdigit() for c in name) else _CAMEL_RE.sub("-", name)
+    words = name if name == low or any(c.isdigit() for c in name) else _CAMEL_RE.sub("-", name)
     toks = [t for t in _TOKEN_SPLIT.split(words.lower()) if t]
     bits = 0
     if "".join(toks) in _BODY_NAMES:
