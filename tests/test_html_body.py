@@ -175,3 +175,11 @@ def test_html_a_form_inside_the_article_is_not_its_text():
             "</label><button>Sign up</button></form></footer>")
     short = "".join(f"<p>{t}</p>" for t in BODY[:2])
     assert body_texts(page(short + form)) == BODY[:2]
+
+
+def test_html_the_article_does_not_go_on_past_a_sidebar_to_prose_below_it():
+    links = "".join(f"<li><a href='/topics/{n}'>Topic {n}</a></li>" for n in range(8))
+    promo = ("<div class='band'><p>Our newsroom is funded by readers like you, and every gift, however small, keeps "
+             "our reporters at city hall and in the courts for another year.</p></div>")
+    texts = body_texts(page(PARAS, after=f"<aside class='sidebar'><h3>Topics</h3><ul>{links}</ul></aside>{promo}"))
+    assert texts == BODY

@@ -277,9 +277,12 @@ def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | N
     None leaves the block out. `densest_run` makes consecutive menu-like blocks cost more and more,
     so a menu, a header or a footer between two stretches of prose splits them; a subheading, a
     short sentence or a one-line paragraph set off by blank lines (`isolated`) does not. In HTML,
-    the links of a related box count as menu lines too.
+    the links of a related box and the furniture outside the article element (navigation, forms,
+    sidebars, dropped before) count as menu lines too: the run does not bridge them.
     """
     if b.label == RELATED and b.hints.get("container") == "related" and not b.scores.get("cut_after"):
+        return -float(s.short_penalty), True
+    if b.label == BOILERPLATE and (b.rule or "").startswith("html:") and not b.hints.get("in_article"):
         return -float(s.short_penalty), True
     if b.label in (BOILERPLATE, RELATED):
         return None
@@ -308,7 +311,7 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     total, start = 0.0, -1
     streak = 0  # consecutive menu-like blocks
     live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")
-            or b.hints.get("container") == "related"]
+            or b.hints.get("container") == "related" or (b.rule or "").startswith("html:")]
     for k, i in enumerate(live):
         b = blocks[i]
         if b.scores.get("cut_after") == "drop":
