@@ -190,6 +190,7 @@ _AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card deta
 _MOST = frozenset("popular read viewed shared commented".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_DIGIT_RE = re.compile(r"[0-9]")
 
 # Mark bits.
 _M_BODY = 1
@@ -207,8 +208,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
     if r is not None:
         return r
     low = name.lower()
-    words = name if name == low or any(c.isdigit() for c in name) else _CAMEL_RE.sub("-", name)
-    toks = [t for t in _TOKEN_SPLIT.split(words.lower()) if t]
+    words = low if low == name or _DIGIT_RE.search(name) else _CAMEL_RE.sub("-", name).lower()
+    toks = [t for t in _TOKEN_SPLIT.split(words) if t]
     bits = 0
     if "".join(toks) in _BODY_NAMES:
         bits |= _M_BODY
