@@ -33,6 +33,8 @@ def body_texts(html):
     ("author-name", None),
     ("rail rail--trending", "related"),
     ("mostread-box", "related"),
+    ("post-list post-list--most-popular", "related"),
+    ("most-viewed-stories", "related"),
 ])
 def test_class_names_of_paywalls_and_author_boxes(cls, expected):
     (block,) = read_html(f"<html><body><div class='{cls}'><p>Text</p></div></body></html>").blocks
@@ -83,6 +85,19 @@ def test_html_the_text_in_a_small_picture_wrapper_is_its_caption():
     assert caption in [c.text for c in art.captions]
     media = f"<div class='media-wrapper'><img src='a.jpg' alt=''><div>{caption}</div></div>"
     assert [b.kind for b in read_html(f"<html><body>{media}</body></html>").blocks] == ["figcaption"]
+
+
+def test_html_camel_case_class_names_are_read_word_by_word():
+    caption = "Passengers board the first tram of the new line at the central station on Tuesday morning."
+    figure = (f"<div class='InlineImage-imageEmbed'><div class='InlineImage-wrapper'><img src='a.jpg' alt=''></div>"
+              f"<div class='InlineImage-imageEmbedCaption'>{caption}</div>"
+              f"<div class='InlineImage-imageEmbedCredit'>Jane Doe | Example Images</div></div>")
+    art = artclean.clean(page(figure + PARAS), input="html")
+    assert [p.text for p in art.body] == BODY[1:] and art.lead == BODY[0]
+    assert caption in [c.text for c in art.captions]
+    ids = "<li class='item old-record-id-PFk9dDFpTo0qJgx9vR'><p>Text</p></li>"
+    (block,) = read_html(f"<html><body><ul>{ids}</ul></body></html>").blocks
+    assert block.hints.get("container") is None  # a random id's letters are no words ("dFp")
 
 
 def test_html_a_large_element_with_a_caption_class_is_not_a_caption():
@@ -142,3 +157,29 @@ def test_html_a_titled_card_with_a_date_inside_the_article_does_not_start_a_new_
     texts = body_texts(html)
     assert texts[:2] == BODY[:2] and texts[-1] == BODY[-1]
     assert "What the council decided" in texts and "Tips for riders" in texts
+
+
+def test_html_a_box_of_related_links_ends_the_article_like_a_menu():
+    links = "".join(f"<li><a href='/news/{n}'>Council members argue about the budget for the year {2020 + n}</a></li>"
+                    for n in range(6))
+    promo = ("<div class='card'><p>Every weekday morning, find out what matters in the city before your coffee is cold, "
+             "with the stories our reporters think you should read.</p></div>")
+    texts = body_texts(page(PARAS, after=f"<div class='related-stories'><h3>Read next</h3><ul>{links}</ul></div>{promo}"))
+    assert texts == BODY
+
+
+def test_html_a_form_inside_the_article_is_not_its_text():
+    form = ("<footer class='post-footer'><form class='signup'><h4>Stay up to date</h4><input type='email'>"
+            "<label><p>I agree that Example Media may send me regular news about the city council and its work.</p>"
+            "<p>I consent to the processing of my data as described in the privacy policy of Example Media.</p>"
+            "</label><button>Sign up</button></form></footer>")
+    short = "".join(f"<p>{t}</p>" for t in BODY[:2])
+    assert body_texts(page(short + form)) == BODY[:2]
+
+
+def test_html_the_article_does_not_go_on_past_a_sidebar_to_prose_below_it():
+    links = "".join(f"<li><a href='/topics/{n}'>Topic {n}</a></li>" for n in range(8))
+    promo = ("<div class='band'><p>Our newsroom is funded by readers like you, and every gift, however small, keeps "
+             "our reporters at city hall and in the courts for another year.</p></div>")
+    texts = body_texts(page(PARAS, after=f"<aside class='sidebar'><h3>Topics</h3><ul>{links}</ul></aside>{promo}"))
+    assert texts == BODY

@@ -47,8 +47,8 @@ HTML_FURNITURE = {"nav", "footer", "aside", "form", "menu", "header", "comments"
                   "ad", "sidebar", "breadcrumb", "subscribe", "social", "promo", "bio"}
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 ISOLATED_KINDS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote")  # HTML blocks that stand alone
-# Boxes that are furniture even inside the article element: a newsletter sign-up, a share bar, an ad.
-HTML_BOXES = {"comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo", "bio"}
+# Boxes that are furniture even inside the article element: a form, a newsletter sign-up, a share bar, an ad.
+HTML_BOXES = {"form", "comments", "share", "newsletter", "cookie", "ad", "subscribe", "social", "promo", "bio"}
 BULLETS = ("• ", "- ", "* ", "– ", "· ", "▪ ", "► ", "→ ", "✓ ", "o ")
 TERMINAL = ".!?…。！？"
 FW_SAMPLE_CHARS = 300  # the function-word share of a line is measured on its first characters
@@ -301,8 +301,14 @@ def block_score(b: Block, s: Settings, isolated: bool) -> tuple[float, bool] | N
 
     None leaves the block out. `densest_run` makes consecutive menu-like blocks cost more and more,
     so a menu, a header or a footer between two stretches of prose splits them; a subheading, a
-    short sentence or a one-line paragraph set off by blank lines (`isolated`) does not.
+    short sentence or a one-line paragraph set off by blank lines (`isolated`) does not. In HTML,
+    the links of a related box and the furniture outside the article element (navigation, forms,
+    sidebars, dropped before) count as menu lines too: the run does not bridge them.
     """
+    if b.label == RELATED and b.hints.get("container") == "related" and not b.scores.get("cut_after"):
+        return -float(s.short_penalty), True
+    if b.label == BOILERPLATE and (b.rule or "").startswith("html:") and not b.hints.get("in_article"):
+        return -float(s.short_penalty), True
     if b.label in (BOILERPLATE, RELATED):
         return None
     if b.label in (BYLINE, DATE, CREDIT, CAPTION, HEADLINE):
@@ -329,7 +335,8 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
     best, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, -1
     streak = 0  # consecutive menu-like blocks
-    live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")]
+    live = [i for i, b in enumerate(blocks) if b.label not in (BOILERPLATE, RELATED) or b.scores.get("cut_after")
+            or b.hints.get("container") == "related" or (b.rule or "").startswith("html:")]
     for k, i in enumerate(live):
         b = blocks[i]
         wall = b.scores.get("cut_after")
@@ -338,11 +345,12 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
                 break  # a comment section, a paid widget or the page's footer below an article: nothing after it is
             total, start, streak = 0.0, -1, 0  # the article does not go on past it
             continue
-        if b.label in (BOILERPLATE, RELATED):
-            continue
         nxt = blocks[live[k + 1]] if k + 1 < len(live) else None
         isolated = b.kind in ISOLATED_KINDS or (b.gap_before and (nxt is None or nxt.gap_before))
-        score, menu_like = block_score(b, s, isolated)
+        scored = block_score(b, s, isolated)
+        if scored is None:
+            continue
+        score, menu_like = scored
         weight = b.scores.get("weight", 1.0)
         score = score * weight if score >= 0 else score / weight
         if score >= 0:

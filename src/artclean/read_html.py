@@ -40,12 +40,14 @@ Block rules (the choices the brief left open):
 - gap_before: a section, article, main, aside, nav, header, footer, form, figure, table or hr
   starts or ends, or a generic block element with a class or id does, since the last block.
 - hints["container"]: the nearest enclosing container. Class/id names win over role and tag on
-  the same element; class names that state a layout or state ("has-sidebar", "no-comments") name
-  nothing; only block-level elements make containers; a "footer" class inside an article element
-  is a card's or a section's footer and names nothing. A container that turns out to wrap the
-  article is dropped afterwards: any container around <main>, role=main,
-  itemprop=articleBody or an article-body class; a class-named container or a <form> around an
-  <h1>; a <form> around an <article>. Its blocks get the next outer container instead.
+  the same element; a camelCase name is read word by word ("imageEmbedCaption") unless it has
+  digits (a random id's letters are no words); class names that state a layout or state
+  ("has-sidebar", "no-comments") name nothing; only block-level elements make containers; a
+  "footer" class inside an article element is a card's or a section's footer and names nothing.
+  A container that turns out to wrap the article is dropped afterwards: any container around
+  <main>, role=main, itemprop=articleBody or an article-body class; a class-named container or
+  a <form> around an <h1>; a <form> around an <article>. Its blocks get the next outer container
+  instead.
 - Credits: an element inside a <figure> or <figcaption> whose class/id has a token credit(s),
   copyright, photographer(s) or source(s) is its own block of kind "credit" with
   hints["credit"], even when it is a <span>, so the caption and the credit are separate blocks.
@@ -185,7 +187,10 @@ _CAPTION_TOKENS = frozenset(
 )
 _SENTENCE_ENDS = frozenset('.!?…:;"”»')
 _AUTHOR_BOX_TOKENS = frozenset("box bio description about profile info card details".split())
+_MOST = frozenset("popular read viewed shared commented".split())
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_DIGIT_RE = re.compile(r"[0-9]")
 
 # Mark bits.
 _M_BODY = 1
@@ -203,7 +208,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
     if r is not None:
         return r
     low = name.lower()
-    toks = [t for t in _TOKEN_SPLIT.split(low) if t]
+    words = low if low == name or _DIGIT_RE.search(name) else _CAMEL_RE.sub("-", name).lower()
+    toks = [t for t in _TOKEN_SPLIT.split(words) if t]
     bits = 0
     if "".join(toks) in _BODY_NAMES:
         bits |= _M_BODY
@@ -224,6 +230,8 @@ def _name_marks(name: str) -> tuple[str | None, int]:
                 if m is not None:
                     cat = _CONTAINER_PREFIX_CAT[m.group(1)]
                 elif t == "teaser" and i + 1 < len(toks) and toks[i + 1] == "list":
+                    cat = "related"
+                elif t == "most" and i + 1 < len(toks) and toks[i + 1] in _MOST:
                     cat = "related"
                 elif t == "author" and i + 1 < len(toks) and toks[i + 1] in _AUTHOR_BOX_TOKENS:
                     cat = "bio"
