@@ -342,7 +342,7 @@ def densest_run(blocks: list[Block], s: Settings) -> tuple[int, int]:
         wall = b.scores.get("cut_after")
         if wall in ("drop", "end"):
             if best >= (s.article_before_end if wall == "end" else s.article_before_wall):
-                break  # a comment section, a paid widget or the page's footer below an article: nothing after it is
+                break  # comments, a paid widget or the page footer below an article: nothing after it is the article
             total, start, streak = 0.0, -1, 0  # the article does not go on past it
             continue
         nxt = blocks[live[k + 1]] if k + 1 < len(live) else None
