@@ -361,6 +361,12 @@ def test_html_cut_or_damaged_anywhere_never_raises(page, where, length):
 @example("\n".join(["Aus dem Stadtmuseum sind in der Nacht zum Montag 37 Goldmünzen gestohlen worden, teilte "
                    "die Polizei mit."] * 3 + ["0", "Aus dem Stadtmuseum sind in der Nacht zum Montag 37 "
                                                 "Goldmünzen gestohlen worden, teilte die Polizei mit."]))
+# Found by this test: a paragraph repeated above a copyright line and below it was kept as a standfirst
+# above the article and again in it; the second pass dropped the repeat (standfirsts now skip repeats).
+@example("\n".join(["Rada miasta przyjęła plan autobusów elektrycznych"] + ["Rada miasta przyjęła wczoraj nowy plan "
+                   "transportu publicznego, który ma być gotowy do końca 2026 roku."] * 3 + [
+                   "© 2020 Example Media Limited. All rights reserved."] + ["Rada miasta przyjęła wczoraj nowy "
+                   "plan transportu publicznego, który ma być gotowy do końca 2026 roku."] * 4))
 def test_cleaning_the_text_output_again_changes_nothing(text):
     art = try_clean(text)
     assume(art is not None)

@@ -216,14 +216,17 @@ def recover_header(blocks: list[Block], rules: RuleSet) -> None:
 
 
 def keep_standfirst(blocks: list[Block], start: int) -> None:
-    """Prose between the headline and the article (a standfirst above the byline) is the lead."""
+    """Prose between the headline and the article (a standfirst above the byline) is the lead; a
+    paragraph the article already has is kept once, as in the article."""
     head = next((i for i, b in enumerate(blocks[:start]) if b.label == HEADLINE), None)
     if head is None:
         return
+    seen = {b.text for b in blocks[start:] if b.label in BODY_LABELS}
     for b in blocks[head + 1:start]:
         if b.scores.get("zone") == "header" and b.label is None and b.scores.get("kind") == "prose" and \
-                not b.scores.get("bullet"):
+                not b.scores.get("bullet") and b.text not in seen:
             b.label, b.rule = BODY, "feature:standfirst"
+            seen.add(b.text)
 
 
 def _content_words(text: str, function_words) -> set[str]:
