@@ -57,7 +57,10 @@ FIXTURES = ROOT / "fixtures"
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
          HealthCheck.large_base_example]
-settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_SLOW, print_blob=True)
+# ci is derandomized: the same examples on every run, so a landing never fails on a case found by chance;
+# nightly (HYPOTHESIS_PROFILE=nightly) explores new ones.
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_SLOW, print_blob=True,
+                          derandomize=True)
 settings.register_profile("nightly", max_examples=1500, deadline=None, suppress_health_check=_SLOW,
                           print_blob=True)
 settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_SLOW)
@@ -294,6 +297,15 @@ def assert_never_invents(art, lines: list[str]) -> None:
         candidates = inline.get(value) or [value]
         for piece in candidates:
             assert any(piece in line for line in lines), f"{name} {value!r}: {piece!r} is not in the input"
+
+
+@pytest.mark.xfail(strict=True, reason="a run that ends on a repeated paragraph keeps the short lines before it "
+                   "once the repeat is dropped; the second pass ends the run earlier (known, not fixed yet)")
+def test_a_run_that_ended_on_a_repeat_gives_the_same_text_twice():
+    para = ("Aus dem Stadtmuseum sind in der Nacht zum Montag 37 Goldmünzen gestohlen worden. Die Täter kamen "
+            "offenbar über ein Baugerüst an der Rückseite des Gebäudes in die Ausstellungsräume.")
+    once = text_with_bullets(clean("\n".join([para] * 5 + ["0", para, "• Aktuelle Warnungen in der Warn-App verfolgen."])))
+    assert text_with_bullets(clean(once)) == once
 
 
 def text_with_bullets(art) -> str:
