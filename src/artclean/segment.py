@@ -194,6 +194,10 @@ def _is_header_line(b: Block, marks: frozenset[str], months: dict[str, int]) -> 
     return len(b.text) <= 60 and parse_date(b.text, months) is not None and not is_relative(b.text)
 
 
+def _headline_index(blocks: list[Block]) -> int | None:
+    return next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+
+
 HEADER_AFTER = 6  # lines below the headline where its byline and dateline may stand
 
 
@@ -201,7 +205,7 @@ def recover_header(blocks: list[Block], rules: RuleSet) -> None:
     """Bylines and datelines just around the headline belong to the article even when the headline
     stands far above it (a table of contents, a summary box in between): a byline or date rule's
     match, or a short line that is a date, dropped only for its distance, gets its role back."""
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    head = _headline_index(blocks)
     if head is None:
         return
     label_of = {r.id: r.label for label in (BYLINE, DATE) for r in rules.rules_with_label(label)}
@@ -363,7 +367,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
     bylines = [b for b in blocks if b.label == BYLINE]
     everyone = _html_authors(html)
     names = [n for n in everyone if not _is_organisation(n, html)]
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    head = _headline_index(blocks)
     if bylines and not html and head is not None and \
             all(abs(i - head) > BY_LINE_BELOW for i, b in enumerate(blocks) if b.label == BYLINE):
         signed = next(((b, n) for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if b.label == DATE and
@@ -412,7 +416,6 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.byline, art.meta["byline_text"] = handle[1].group("name"), handle[0].text
             return
     if html and names:  # "Ana Ruiz, Tom Berg & Li Wei" by the headline, where the metadata names the first
-        head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
         near = blocks[max(0, head - 2):head + 1 + BY_LINE_BELOW] if head is not None else []
         listed = next((t for b in near if len(b.text) <= 200 and b.text.casefold().startswith(names[0].casefold())
                        and len(t := _trim_to_names(b.text, names)) > len(names[0]) and t == b.text), None)
@@ -442,8 +445,8 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
             art.meta["byline_text"] = b.text
             return
     if html and not everyone:  # "by jdoe" just below the headline, a line no byline rule took
-        head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), len(blocks))
-        by = next((m for b in blocks[head + 1:head + 1 + BY_LINE_BELOW] if (m := _BY_USER.match(b.text))), None)
+        below = len(blocks) if head is None else head + 1
+        by = next((m for b in blocks[below:below + BY_LINE_BELOW] if (m := _BY_USER.match(b.text))), None)
         if by:
             art.byline = by.group(1)
             art.meta["byline_text"] = by.string
@@ -466,7 +469,7 @@ def _fill_byline(art: Article, blocks: list[Block], html: dict, rules: RuleSet) 
 
 def _labelled_name(blocks: list[Block], function_words) -> Block | None:
     """A name line under its own label line ("Author", "Written by"): by the headline or below the article."""
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    head = _headline_index(blocks)
     body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
     spans = [range(max(0, head - 2), head + BY_LINE_BELOW + 1)] if head is not None else []
     spans += [range(body[-1] + 1, body[-1] + 1 + AFTER_ARTICLE)] if body else []
@@ -563,7 +566,7 @@ def _name_line_near_header(blocks: list[Block], function_words=frozenset()) -> B
     """A bare author name right by the headline or the dateline: the three lines below an anchor
     first (where bylines stand), then the two above it; the headline's before a dateline's, and a
     dateline nearer the headline before one further away."""
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), 0)
+    head = _headline_index(blocks) or 0
     anchors = sorted((i for i, b in enumerate(blocks) if b.label in (HEADLINE, DATE)),
                      key=lambda i: (blocks[i].label != HEADLINE, abs(i - head)))
     for offsets in ((1, 2, 3), (-1, -2)):
@@ -582,7 +585,7 @@ AFTER_ARTICLE = 15  # lines below the article where a closing "By Jane Doe" stil
 def _dropped_byline(blocks: list[Block], byline_ids: frozenset[str]) -> Block | None:
     """A line a byline rule matched but that was dropped for standing away from the article: the one
     nearest the headline (or the article's start) above it, else a signature just below the article."""
-    head = next((i for i, b in enumerate(blocks) if b.label == HEADLINE), None)
+    head = _headline_index(blocks)
     body = [i for i, b in enumerate(blocks) if b.label in BODY_LABELS]
     if not body:
         return None
